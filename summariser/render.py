@@ -1,0 +1,47 @@
+"""Render a Brief as Markdown or JSON."""
+
+from __future__ import annotations
+
+from .brief import Brief
+
+
+def _esc(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(brief: Brief) -> str:
+    """The brief as a Markdown document."""
+    out = [f"# {brief.title}", "", "## Bottom line up front", "", brief.bluf, ""]
+    if brief.key_judgments:
+        out += ["## Key judgments", ""]
+        for j in brief.key_judgments:
+            refs = ", ".join(f"{c.document} §{c.sentence}" for c in j.citations)
+            out.append(f"- We judge it **{j.likelihood}** ({j.confidence} confidence): {j.statement} _[{refs}]_")
+        out.append("")
+    if brief.key_actors:
+        out += ["## Key actors", "", "| Actor | Type | Role | Source sentence |", "|---|---|---|---|"]
+        for a in brief.key_actors:
+            out.append(f"| {_esc(a.name)} | {a.type} | {_esc(a.role)} | “{_esc(a.evidence.text)}” |")
+        out.append("")
+    if brief.implications:
+        out += ["## Implications", ""]
+        for i in brief.implications:
+            refs = ", ".join(f"{c.document} §{c.sentence}" for c in i.citations)
+            out.append(f"- {i.statement} _[{refs}]_")
+        out.append("")
+    out += ["## Sources", ""]
+    for s in brief.sources:
+        out.append(f"- {s.document} ({s.words} words, {s.chunks} chunk{'s' if s.chunks != 1 else ''})")
+    p = brief.provenance
+    gen = p.settings.get("generation", {})
+    seed = gen.get("seed") if isinstance(gen, dict) else None
+    out += ["", f"_Model: {p.model} via {p.backend}; seed {seed}; {p.seconds:.1f} s; summariser {p.version}._", ""]
+    if brief.warnings:
+        out += ["<details><summary>Checks</summary>", ""] + [f"- {w}" for w in brief.warnings] + ["", "</details>", ""]
+    return "\n".join(out)
+
+
+def to_json(brief: Brief) -> str:
+    """The brief as indented JSON (the schema of `Brief`)."""
+    return brief.model_dump_json(indent=2)

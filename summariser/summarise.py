@@ -1,0 +1,78 @@
+"""Map step: each chunk's salient sentences compressed by the model into a checked note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .backends.base import Backend
+from .check import SourceIndex, grounded_sentences
+from .config import GenerationConfig
+from .errors import Cancelled
+from .llm import make_chain
+from .nlp import Sentence
+from .prompts import fence
+from .salience import is_statement, overlap, select
+
+
+@dataclass(frozen=True)
+class Note:
+    """What one chunk (or group of notes) says, in checked sentences."""
+
+    sentences: tuple[str, ...]
+    extractive: bool  # True when the model's answer failed the checks and source sentences stand in
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def extractive_note(sentences: Sequence[Sentence], k: int) -> Note:
+    """The `k` most salient source sentences, as a note (the fallback that cannot invent)."""
+    return Note(tuple(s.text for s in select(sentences, k)), extractive=True)
+
+
+def checked_note(
+    answer: str, fallback: Sequence[Sentence], source: SourceIndex, k: int, warnings: list[str]
+) -> Note:
+    """The answer's grounded sentences; salient source sentences fill in what the model missed."""
+    kept, dropped = grounded_sentences(answer, source, k)
+    warnings.extend(dropped)
+    if len(kept) >= k:
+        return Note(tuple(kept), extractive=False)
+    filled = list(kept)
+    for s in select(fallback, len(fallback)):
+        if len(filled) >= k:
+            break
+        if not is_statement(s.text):
+            continue
+        if all(overlap(s.text, other) < 0.5 and overlap(other, s.text) < 0.5 for other in filled):
+            filled.append(s.text)
+    return Note(tuple(filled), extractive=not kept)
+
+
+def map_chunks(
+    chunk_sentences: Sequence[Sequence[Sentence]],
+    backend: Backend,
+    options: GenerationConfig,
+    source: SourceIndex,
+    salient: int,
+    note_sentences: int,
+    warnings: list[str],
+    on_batch: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    group: int = 4,
+) -> list[Note]:
+    """One checked note per chunk; the model sees only each chunk's most salient sentences."""
+    chain = make_chain("map", backend, options, on_batch)
+    picked = [select(sents, salient) for sents in chunk_sentences]
+    inputs = [{"text": fence("\n".join(s.text for s in p)), "sentences": note_sentences} for p in picked]
+    answers: list[str] = []
+    for start in range(0, len(inputs), group):  # small groups: progress and cancel between them
+        if should_stop and should_stop():
+            raise Cancelled("cancelled")
+        answers.extend(chain.batch(inputs[start : start + group]))
+    return [
+        checked_note(answer, sents, source, note_sentences, warnings)
+        for answer, sents in zip(answers, chunk_sentences)
+    ]

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from summariser.config import load_settings
+from summariser.errors import ConfigError
+
+
+def test_defaults_are_greedy_and_seeded(monkeypatch):
+    for key in list(__import__("os").environ):
+        if key.startswith("SUMMARISER_"):
+            monkeypatch.delenv(key)
+    s = load_settings()
+    assert s.generation.temperature == 0.0
+    assert s.generation.seed == 0
+    assert s.model.name == "smollm2"
+
+
+def test_precedence_file_then_env_then_flags(tmp_path: Path, monkeypatch):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[generation]\nseed = 1\nmax_new_tokens = 50\ntemperature = 0.3\n")
+    monkeypatch.setenv("SUMMARISER_GENERATION__SEED", "2")
+    s = load_settings(cfg, generation={"temperature": 0.9, "max_new_tokens": None})
+    assert s.generation.max_new_tokens == 50  # from the file (flag not given)
+    assert s.generation.seed == 2  # env beats file
+    assert s.generation.temperature == 0.9  # flag beats both
+
+
+def test_bad_values_give_one_line_errors(tmp_path: Path):
+    with pytest.raises(ConfigError, match="generation.temperature"):
+        load_settings(generation={"temperature": -1})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[generation\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(bad)
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml")
+    with pytest.raises(ConfigError, match="unknown setting generation.temprature"):
+        load_settings(generation={"temprature": 0.1})
