@@ -69,11 +69,17 @@ class BriefConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    bluf_mode: Literal["abstract", "compress", "extract"] = Field(
+        "abstract",
+        description="abstract: the model summarises each chunk's salient sentences, then merges the notes; "
+        "compress: the model shortens the most salient sentences one by one; extract: those sentences as they are.",
+    )
     bluf_sentences: int = Field(3, ge=1, le=6)
     salient_sentences: int = Field(5, ge=1, le=20, description="Sentences per chunk handed to the model.")
     max_actors: int = Field(10, ge=0, le=30)
     max_judgments: int = Field(3, ge=0, le=10)
     max_implications: int = Field(2, ge=0, le=10)
+    details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 
 
 class Settings(BaseModel):

@@ -24,8 +24,8 @@ from .load import Document
 from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
-from .salience import overlap, rank, select
-from .summarise import map_chunks
+from .salience import is_statement, overlap, rank, select
+from .summarise import compress_sentences, map_chunks
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,10 @@ class Summariser:
         warnings: list[str] = []
         cfg = self.settings
         total_chunks = sum(len(p.chunks) for p in prepared)
-        total = total_chunks + (1 if total_chunks > 1 else 0) + 1
+        mode = cfg.brief.bluf_mode
+        groups = -(-total_chunks // cfg.model.batch_size)
+        bluf_calls = {"abstract": groups + (1 if total_chunks > 1 else 0), "compress": 1, "extract": 0}[mode]
+        total = bluf_calls + (1 if cfg.brief.details else 0)
         done = 0
 
         def tick(count: int, stage: str) -> None:
@@ -108,21 +111,54 @@ class Summariser:
             report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
-        multi = total_chunks > 1
+        if mode == "abstract":
+            bluf_text = self._abstract(prepared, sentences, source, warnings, tick, should_stop)
+        else:
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
+            chosen = [s for s in select(sentences, len(sentences)) if is_statement(s.text)][: cfg.brief.bluf_sentences]
+            chosen = chosen or select(sentences, cfg.brief.bluf_sentences)
+            if mode == "compress":
+                note = compress_sentences(chosen, self.backend, cfg.generation, source, warnings,
+                                          on_batch=lambda n: tick(n, "summarise"))
+                bluf_text = note.text
+            else:
+                bluf_text = " ".join(s.text for s in chosen)
+        if should_stop and should_stop():
+            raise Cancelled("cancelled")
+        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings)
+        if cfg.brief.details:
+            tick(1, "details")
+        report(Progress("done", total, total))
+        brief.provenance.seconds = round(time.perf_counter() - started, 2)
+        return brief
+
+    def _abstract(
+        self,
+        prepared: list[Prepared],
+        sentences: list[Sentence],
+        source: SourceIndex,
+        warnings: list[str],
+        tick: Callable[[int, str], None],
+        should_stop: Callable[[], bool] | None,
+    ) -> str:
+        """Map-reduce: a checked note per chunk, merged (recursively if long) into the BLUF."""
+        cfg = self.settings
+        chunk_sentences = [cs for p in prepared for cs in p.chunk_sentences]
         notes = map_chunks(
-            [cs for p in prepared for cs in p.chunk_sentences],
+            chunk_sentences,
             self.backend,
             cfg.generation,
             source,
             salient=cfg.brief.salient_sentences,
-            note_sentences=2 if multi else cfg.brief.bluf_sentences,
+            note_sentences=2 if len(chunk_sentences) > 1 else cfg.brief.bluf_sentences,
             warnings=warnings,
             on_batch=lambda n: tick(n, "summarise"),
             should_stop=should_stop,
             group=cfg.model.batch_size,
         )
         budget = chunk_size(self.backend, cfg.chunking, cfg.generation)
-        bluf = merge_notes(
+        return merge_notes(
             notes,
             sentences,
             self.backend,
@@ -133,13 +169,7 @@ class Summariser:
             warnings,
             on_batch=lambda n: tick(n, "merge"),
             should_stop=should_stop,
-        )
-        if should_stop and should_stop():
-            raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf.text, source, warnings)
-        report(Progress("done", total, total))
-        brief.provenance.seconds = round(time.perf_counter() - started, 2)
-        return brief
+        ).text
 
     # -- postprocess: the parts around the BLUF ---------------------------------------------
     def _details(
@@ -156,11 +186,11 @@ class Summariser:
         names = [d.name for d in docs]
 
         # Judgments rest on the salient sentences the BLUF did not already state.
-        ranked = [s for _, s in rank(sentences)]
+        ranked = [s for _, s in rank(sentences)] if cfg.brief.details else []
         judged = [s for s in ranked if overlap(s.text, bluf) < 0.7][: cfg.brief.max_judgments]
         # Implications rest on forward-looking sentences: what the source says may come next.
         forward = [s for s in ranked if is_forward_looking(s.text) and s not in judged][: cfg.brief.max_implications]
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors)
+        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
         actors = [r.candidate for r in ranked_actors]
 
         judgment_answers = make_chain("judgment", self.backend, gen).batch([{"text": fence(s.text)} for s in judged])

@@ -76,3 +76,26 @@ def map_chunks(
         checked_note(answer, sents, source, note_sentences, warnings)
         for answer, sents in zip(answers, chunk_sentences)
     ]
+
+
+def compress_sentences(
+    chosen: Sequence[Sentence],
+    backend: Backend,
+    options: GenerationConfig,
+    source: SourceIndex,
+    warnings: list[str],
+    on_batch: Callable[[int], None] | None = None,
+) -> Note:
+    """Each chosen sentence shortened by the model, kept only if it says nothing the sentence does not."""
+    from .judgments import restate
+
+    answers = make_chain("compress", backend, options, on_batch).batch([{"text": fence(s.text)} for s in chosen])
+    kept: list[str] = []
+    for sentence, answer in zip(chosen, answers):
+        short = restate(answer, sentence, source, min_overlap=0.8)
+        if short is None or len(short.split()) >= len(sentence.text.split()):
+            if short is None:
+                warnings.append("a compressed sentence was not faithful; the source sentence stands")
+            short = sentence.text
+        kept.append(short)
+    return Note(tuple(kept), extractive=False)

@@ -1,0 +1,1 @@
+"""Evaluation on the side: ROUGE and faithfulness measures, baselines, suites and reports."""

@@ -1,0 +1,132 @@
+"""Reports of a run: a Markdown table and a self-contained HTML page with plots."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any
+
+HEADLINE = ("rouge1_f", "rouge2_f", "rougeLsum_f")
+LABELS = {"rouge1_f": "R1", "rouge2_f": "R2", "rougeL_f": "RL", "rougeLsum_f": "RLsum"}
+
+
+def _cell(stats: dict[str, Any], key: str, scale: float = 1.0, digits: int = 1) -> str:
+    if key not in stats:
+        return "–"
+    s = stats[key]
+    return f"{s['mean'] * scale:.{digits}f} [{s['low'] * scale:.{digits}f}, {s['high'] * scale:.{digits}f}]"
+
+
+def _order(summary: dict[str, Any]) -> list[str]:
+    """Ours first, then by ROUGE-1 F1, best first."""
+    systems = summary["systems"]
+    rest = sorted((s for s in systems if s != "summariser"), key=lambda s: -systems[s].get("rouge1_f", {}).get("mean", 0))
+    return (["summariser"] if "summariser" in systems else []) + rest
+
+
+def markdown_table(summary: dict[str, Any]) -> str:
+    """The headline table: F1 x100 with 95% intervals, and the side measures, one row per system."""
+    types = [t for t in ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f") if any(t in s for s in summary["systems"].values())]
+    head = ["system", *(LABELS[t] for t in types), "words", "novel 2-grams %", "entity precision %"]
+    lines = [
+        f"# {summary['suite']}: {summary['scored_documents']} documents, scored part: {summary['scored_part']}",
+        "",
+        f"Model: {summary['model']}. {summary['rouge']}. {summary['ci']}.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for name in _order(summary):
+        s = summary["systems"][name]
+        row = [f"**{name}**" if name == "summariser" else name]
+        row += [_cell(s, t) for t in types]
+        row += [_cell(s, "words", digits=0), _cell(s, "novel_bigrams", 100), _cell(s, "entity_precision", 100)]
+        lines.append("| " + " | ".join(row) + " |")
+    ours = summary["systems"].get("summariser", {})
+    if ours:
+        lines += [
+            "",
+            f"Whole-brief entity precision: {_cell(ours, 'brief_entity_precision', 100)} %; "
+            f"actor grounding: {_cell(ours, 'actor_grounding', 100)} %; "
+            f"seconds per brief: {_cell(ours, 'seconds')}.",
+        ]
+    if summary.get("multi_reference"):
+        lines += ["", f"Several references per document: {summary['multi_reference']}."]
+    if summary["failures"]:
+        lines += ["", f"{len(summary['failures'])} row(s) not scored (see summary.json, `failures`)."]
+    lines += ["", f"Wall time {summary['wall_seconds']} s ({summary['generated_briefs']} briefs generated, the rest cached).", ""]
+    return "\n".join(lines)
+
+
+def _png(fig: Any) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def plots(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, str]:
+    """Base64 PNG plots: system comparison with CIs, score distributions, score vs length."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    order = _order(summary)
+    out: dict[str, str] = {}
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.8 / len(HEADLINE)
+    for i, key in enumerate(HEADLINE):
+        stats = [summary["systems"][s].get(key) for s in order]
+        means = [st["mean"] if st else 0 for st in stats]
+        errs = [[m - st["low"] if st else 0 for m, st in zip(means, stats)], [st["high"] - m if st else 0 for m, st in zip(means, stats)]]
+        ax.bar([x + i * width for x in range(len(order))], means, width, yerr=errs, capsize=3, label=LABELS[key])
+    ax.set_xticks([x + width for x in range(len(order))], order, rotation=30, ha="right")
+    ax.set_ylabel("F1 x100 (95% CI)")
+    ax.legend()
+    out["systems"] = _png(fig)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    data = [[r["rouge1_f"] for r in records if r["system"] == s and "rouge1_f" in r] for s in order]
+    ax.boxplot(data, tick_labels=order)
+    ax.set_ylabel("ROUGE-1 F1 per document")
+    ax.tick_params(axis="x", rotation=30)
+    out["distribution"] = _png(fig)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for s in order[:3]:
+        pts = [(r["source_words"], r["rouge1_f"]) for r in records if r["system"] == s and "rouge1_f" in r]
+        ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=10, alpha=0.6, label=s)
+    ax.set_xlabel("document length (words)")
+    ax.set_ylabel("ROUGE-1 F1")
+    ax.legend()
+    out["length"] = _png(fig)
+    plt.close(fig)
+    return out
+
+
+def html_report(summary: dict[str, Any], records: list[dict[str, Any]]) -> str:
+    """A self-contained HTML page: the table, the plots and the worst documents for ours."""
+    import markdown_it
+
+    table = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown_table(summary))
+    images = "".join(
+        f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
+        for (name, data), caption in zip(
+            plots(summary, records).items(),
+            ["Systems compared (F1 x100, 95% CI)", "Distribution of ROUGE-1 per document", "ROUGE-1 vs document length"],
+        )
+    )
+    ours = sorted((r for r in records if r["system"] == "summariser"), key=lambda r: r.get("rouge1_f", 0))[:10]
+    worst = "".join(
+        f"<tr><td>{html.escape(r['id'])}</td><td>{r.get('rouge1_f', 0):.1f}</td><td>{html.escape(r['summary'])}</td></tr>"
+        for r in ours
+    )
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(summary['suite'])} evaluation</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px}}figure{{margin:1em 0}}</style></head><body>
+{table}{images}<h2>Lowest ROUGE-1 documents (ours)</h2><table><tr><th>id</th><th>R1</th><th>BLUF</th></tr>{worst}</table>
+</body></html>
+"""

@@ -1,0 +1,116 @@
+"""ROUGE scores (google-research `rouge-score`) and bootstrap statistics, as small pure functions.
+
+ROUGE-Lsum treats newlines as sentence boundaries; both sides are split into sentences first, or
+Lsum silently equals ROUGE-L.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 20211  # fixed: the same scores always give the same interval
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision, recall and F1 of one summary against its reference(s)."""
+
+    precision: float
+    recall: float
+    fmeasure: float
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with its 95% bootstrap confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+
+
+@lru_cache(maxsize=4)
+def _scorer(types: tuple[str, ...]):  # noqa: ANN202 - rouge_score has no type hints
+    from rouge_score import rouge_scorer
+
+    unknown = set(types) - set(ROUGE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown ROUGE type(s) {sorted(unknown)}; choose from {ROUGE_TYPES}")
+    return rouge_scorer.RougeScorer(list(types), use_stemmer=True)
+
+
+def sentences_per_line(text: str) -> str:
+    """One sentence per line, as ROUGE-Lsum expects."""
+    from ..nlp import split_sentences
+
+    return "\n".join(split_sentences(text)) if text.strip() else ""
+
+
+def rouge(
+    prediction: str, references: str | Sequence[str], types: Sequence[str] = ROUGE_TYPES
+) -> dict[str, Score]:
+    """ROUGE of `prediction` against one reference, or the best per type against several.
+
+    With several references the usual convention applies: each ROUGE type takes its maximum F1.
+    """
+    refs = [references] if isinstance(references, str) else list(references)
+    scorer = _scorer(tuple(types))
+    pred = sentences_per_line(prediction)
+    best: dict[str, Score] = {}
+    for ref in refs:
+        scores = scorer.score(sentences_per_line(ref), pred)
+        for name, s in scores.items():
+            current = Score(s.precision, s.recall, s.fmeasure)
+            if name not in best or current.fmeasure > best[name].fmeasure:
+                best[name] = current
+    return best
+
+
+def bootstrap_mean(values: Sequence[float], samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED) -> Interval:
+    """Mean and 95% percentile-bootstrap interval over documents."""
+    data = np.asarray(values, dtype=float)
+    if data.size == 0:
+        return Interval(float("nan"), float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, data.size, size=(samples, data.size))].mean(axis=1)
+    return Interval(float(data.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5)))
+
+
+@dataclass(frozen=True)
+class PairedResult:
+    """B minus A over the same documents, with its interval and a two-sided bootstrap p-value."""
+
+    delta: Interval
+    p_value: float
+    n: int
+
+    @property
+    def significant(self) -> bool:
+        """Whether the 95% interval of the difference excludes zero."""
+        return self.delta.low > 0 or self.delta.high < 0
+
+
+def paired_bootstrap(
+    a: Sequence[float], b: Sequence[float], samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED
+) -> PairedResult:
+    """Paired bootstrap of mean(b - a): is B's difference from A more than resampling noise?"""
+    if len(a) != len(b):
+        raise ValueError("paired bootstrap needs scores of the same documents in the same order")
+    diff = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    if diff.size == 0:
+        return PairedResult(Interval(float("nan"), float("nan"), float("nan")), float("nan"), 0)
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, diff.size, size=(samples, diff.size))].mean(axis=1)
+    # Two-sided: how often the resampled difference falls on the other side of zero.
+    tail = np.mean(means <= 0) if diff.mean() > 0 else np.mean(means >= 0)
+    return PairedResult(
+        Interval(float(diff.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))),
+        float(min(1.0, 2 * tail)),
+        int(diff.size),
+    )

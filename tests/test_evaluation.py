@@ -1,0 +1,104 @@
+"""The suite runner on a small slice with the tiny random model."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summariser.cli import app
+from summariser.evaluation import metrics
+from summariser.evaluation.baselines import get_baseline
+from summariser.evaluation.runner import run_suite
+from summariser.evaluation.suites import BadRow, Row, Suite, adhoc_suite, iter_rows, load_suite
+from summariser.check import SourceIndex
+
+from .conftest import frank_rows
+
+
+def _write(tmp_path: Path, rows: list) -> Path:
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+    return path
+
+
+def test_shipped_suites_load_and_point_at_data():
+    for name in ("frank-cnndm", "frank-xsum", "seed-smoke"):
+        suite = load_suite(name)
+        assert suite.data.name.endswith(".jsonl")
+    assert load_suite("frank-xsum").baselines[0] == "lead-1"
+    assert load_suite("seed-smoke").data.is_file()
+
+
+def test_bad_rows_are_reported_not_fatal(tmp_path):
+    path = _write(tmp_path, [
+        {"id": "ok", "article": "A. B.", "reference": "A."},
+        "{broken",
+        {"id": "noref", "article": "Text here."},
+        {"id": "emptyref", "article": "Text here.", "reference": "  "},
+        {"id": "multi", "article": "Text.", "reference": ["One.", "Two."]},
+    ])
+    items = list(iter_rows(adhoc_suite(path, "article", "reference", None)))
+    assert [i.id for i in items if isinstance(i, Row)] == ["ok", "multi"]
+    assert [i.line for i in items if isinstance(i, BadRow)] == [2, 3, 4]
+    assert [i for i in items if isinstance(i, Row)][1].references == ("One.", "Two.")
+
+
+def test_baselines():
+    text = "First sentence is here. Second one follows now. Third closes the story."
+    assert get_baseline("lead-1")(text) == "First sentence is here."
+    assert get_baseline("lead-2")(text).count(".") == 2
+    with pytest.raises(ValueError, match="lead-N"):
+        get_baseline("textrunk-3")
+
+
+def test_side_metrics():
+    src = SourceIndex("Angela Merkel met Emmanuel Macron in Paris.")
+    assert metrics.entity_precision(src, "Merkel met Macron.") == 1.0
+    assert metrics.entity_precision(src, "Merkel met Boris Johnson in London.") < 1.0
+    assert metrics.novel_ngrams("a b c d", "a b x") == 0.5
+    assert metrics.compression("one two three four", "one two") == 2.0
+    assert metrics.actor_grounding(src, ["Angela Merkel", "Olaf Scholz"]) == 0.5
+
+
+def test_run_scores_ours_baselines_and_peers_on_the_same_documents(tmp_path, tiny_settings, tiny):
+    rows = frank_rows("frank-cnndm", 3)
+    rows.insert(1, {"id": "bad", "article": "", "reference": "x"})
+    path = _write(tmp_path, rows)
+    suite = Suite(name="slice", data=path, baselines=["lead-3"])
+    cache = tmp_path / "cache"
+    calls = []
+
+    def make(doc):
+        calls.append(doc.id)
+        return tiny.brief(doc)
+
+    result = run_suite(suite, tiny_settings, tmp_path / "run", cache, make_brief=make)
+    systems = result.summary["systems"]
+    assert {"summariser", "lead-3", "bart", "pgn"} <= set(systems)
+    assert all(s["n"] == 3 for s in systems.values())
+    assert result.failures == [{"line": 2, "error": "missing or empty text field 'article'", "stage": "data"}]
+    for name in ("per_document.jsonl", "per_document.csv", "summary.json", "summary.md", "report.html"):
+        assert (tmp_path / "run" / name).stat().st_size > 0
+    assert "data:image/png;base64" in (tmp_path / "run" / "report.html").read_text()
+    assert systems["summariser"]["actor_grounding"]["mean"] == 1.0
+    # A second run re-scores from the cache without generating anything.
+    again = run_suite(suite, tiny_settings, tmp_path / "run2", cache, make_brief=make)
+    assert len(calls) == 3 and again.summary["generated_briefs"] == 0
+    assert again.summary["systems"]["summariser"] == systems["summariser"]
+
+
+def test_cli_eval_and_compare(tmp_path, tiny_model_dir):
+    rows = frank_rows("frank-cnndm", 2)
+    path = _write(tmp_path, rows)
+    args = ["eval", "--data", str(path), "--model", str(tiny_model_dir), "--max-new-tokens", "8",
+            "--cache-dir", str(tmp_path / "c")]
+    a = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert a.exit_code == 0, a.output
+    assert "| **summariser** |" in a.stdout and "lead-3" in a.stdout
+    cmp = CliRunner().invoke(app, ["eval", "compare", str(tmp_path / "a"), str(tmp_path / "a"),
+                                   "--system-b", "lead-3"])
+    assert cmp.exit_code == 0, cmp.output
+    assert "| rouge1_f |" in cmp.stdout and "paired over 2 documents" in cmp.stdout
+    missing = CliRunner().invoke(app, ["eval", "--suite", "no-such-suite"])
+    assert missing.exit_code == 2 and "known suites" in missing.output
