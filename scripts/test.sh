@@ -4,4 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The browser test drives Debian's chromium (Playwright's own browser download does not work offline).
+# Install it where we may (root with apt-get, as in CI); elsewhere that one test is reported as skipped.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test: installing Debian chromium for the browser test" >&2
+  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
+    || echo "test: could not install chromium; the browser test will be skipped" >&2
+fi
 exec .venv/bin/python -m pytest "$@"

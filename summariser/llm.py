@@ -25,11 +25,16 @@ class BackendRunnable(Runnable[PromptValue, str]):
     """Runs a backend; `batch` sends all prompts in one call so the backend can batch them."""
 
     def __init__(
-        self, backend: Backend, options: GenerationConfig, on_batch: Callable[[int], None] | None = None
+        self,
+        backend: Backend,
+        options: GenerationConfig,
+        on_batch: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.backend = backend
         self.options = options
         self.on_batch = on_batch
+        self.should_stop = should_stop
 
     def invoke(self, input: PromptValue, config: RunnableConfig | None = None, **kwargs: Any) -> str:
         return self.batch([input], config)[0]
@@ -44,14 +49,18 @@ class BackendRunnable(Runnable[PromptValue, str]):
     ) -> list[str]:
         if not inputs:
             return []
-        answers = self.backend.generate([to_conversation(v) for v in inputs], self.options)
+        answers = self.backend.generate([to_conversation(v) for v in inputs], self.options, self.should_stop)
         if self.on_batch:
             self.on_batch(len(inputs))
         return answers
 
 
 def make_chain(
-    name: str, backend: Backend, options: GenerationConfig, on_batch: Callable[[int], None] | None = None
+    name: str,
+    backend: Backend,
+    options: GenerationConfig,
+    on_batch: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Runnable[dict[str, Any], str]:
     """`prompts/<name>.toml | backend | StrOutputParser()`."""
-    return load_prompt(name) | BackendRunnable(backend, options, on_batch) | StrOutputParser()
+    return load_prompt(name) | BackendRunnable(backend, options, on_batch, should_stop) | StrOutputParser()

@@ -46,7 +46,7 @@ def merge_notes(
     if len(notes) == 1:
         return notes[0]
     current = list(notes)
-    collapse = make_chain("collapse", backend, options, on_batch)
+    collapse = make_chain("collapse", backend, options, on_batch, should_stop)
     for _ in range(MAX_DEPTH):
         groups = _groups(current, backend, budget)
         if len(groups) == 1:
@@ -59,7 +59,7 @@ def merge_notes(
         current = [checked_note(a, sentences, source, bluf_sentences, warnings) for a in answers]
     if should_stop and should_stop():
         raise Cancelled("cancelled")
-    reduce = make_chain("reduce", backend, options, on_batch)
+    reduce = make_chain("reduce", backend, options, on_batch, should_stop)
     text = fence("\n".join(n.text for n in current))
     answer = reduce.invoke({"text": text, "sentences": bluf_sentences})
     return checked_note(answer, sentences, source, bluf_sentences, warnings)

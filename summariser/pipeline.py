@@ -30,7 +30,11 @@ from .summarise import compress_sentences, map_chunks
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress event: `done` of `total` model calls in `stage`."""
+    """A progress event: `done` of `total` model calls in `stage`.
+
+    Stages: prepare, summarise, merge, details, done; a "note" event carries a chunk's raw note
+    (before checks) in `detail`, for interfaces that show partial results as they arrive.
+    """
 
     stage: str
     done: int
@@ -112,7 +116,10 @@ class Summariser:
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
         if mode == "abstract":
-            bluf_text = self._abstract(prepared, sentences, source, warnings, tick, should_stop)
+            bluf_text = self._abstract(
+                prepared, sentences, source, warnings, tick, should_stop,
+                on_notes=lambda notes: [report(Progress("note", done, total, n)) for n in notes],
+            )
         else:
             if should_stop and should_stop():
                 raise Cancelled("cancelled")
@@ -120,13 +127,13 @@ class Summariser:
             chosen = chosen or select(sentences, cfg.brief.bluf_sentences)
             if mode == "compress":
                 note = compress_sentences(chosen, self.backend, cfg.generation, source, warnings,
-                                          on_batch=lambda n: tick(n, "summarise"))
+                                          on_batch=lambda n: tick(n, "summarise"), should_stop=should_stop)
                 bluf_text = note.text
             else:
                 bluf_text = " ".join(s.text for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings)
+        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
@@ -141,6 +148,7 @@ class Summariser:
         warnings: list[str],
         tick: Callable[[int, str], None],
         should_stop: Callable[[], bool] | None,
+        on_notes: Callable[[list[str]], None] | None = None,
     ) -> str:
         """Map-reduce: a checked note per chunk, merged (recursively if long) into the BLUF."""
         cfg = self.settings
@@ -156,6 +164,7 @@ class Summariser:
             on_batch=lambda n: tick(n, "summarise"),
             should_stop=should_stop,
             group=cfg.model.batch_size,
+            on_notes=on_notes,
         )
         budget = chunk_size(self.backend, cfg.chunking, cfg.generation)
         return merge_notes(
@@ -180,6 +189,7 @@ class Summariser:
         bluf: str,
         source: SourceIndex,
         warnings: list[str],
+        should_stop: Callable[[], bool] | None = None,
     ) -> Brief:
         cfg = self.settings
         gen = cfg.generation.model_copy(update={"max_new_tokens": min(64, cfg.generation.max_new_tokens)})
@@ -193,14 +203,14 @@ class Summariser:
         ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
         actors = [r.candidate for r in ranked_actors]
 
-        judgment_answers = make_chain("judgment", self.backend, gen).batch([{"text": fence(s.text)} for s in judged])
-        implication_answers = make_chain("implication", self.backend, gen).batch(
+        judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch([{"text": fence(s.text)} for s in judged])
+        implication_answers = make_chain("implication", self.backend, gen, should_stop=should_stop).batch(
             [{"text": fence(s.text)} for s in forward]
         )
         # Roles come from the parse where the sentence gives one; the model answers for the rest.
         roles = {r.candidate.name: r.role for r in ranked_actors}
         asked = [a for a in actors if not roles[a.name]]
-        role_answers = make_chain("role", self.backend, gen).batch(
+        role_answers = make_chain("role", self.backend, gen, should_stop=should_stop).batch(
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):

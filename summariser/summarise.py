@@ -62,16 +62,20 @@ def map_chunks(
     on_batch: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     group: int = 4,
+    on_notes: Callable[[list[str]], None] | None = None,
 ) -> list[Note]:
     """One checked note per chunk; the model sees only each chunk's most salient sentences."""
-    chain = make_chain("map", backend, options, on_batch)
+    chain = make_chain("map", backend, options, on_batch, should_stop)
     picked = [select(sents, salient) for sents in chunk_sentences]
     inputs = [{"text": fence("\n".join(s.text for s in p)), "sentences": note_sentences} for p in picked]
     answers: list[str] = []
     for start in range(0, len(inputs), group):  # small groups: progress and cancel between them
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        answers.extend(chain.batch(inputs[start : start + group]))
+        batch = chain.batch(inputs[start : start + group])
+        answers.extend(batch)
+        if on_notes:
+            on_notes(batch)
     return [
         checked_note(answer, sents, source, note_sentences, warnings)
         for answer, sents in zip(answers, chunk_sentences)
@@ -85,11 +89,12 @@ def compress_sentences(
     source: SourceIndex,
     warnings: list[str],
     on_batch: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Note:
     """Each chosen sentence shortened by the model, kept only if it says nothing the sentence does not."""
     from .judgments import restate
 
-    answers = make_chain("compress", backend, options, on_batch).batch([{"text": fence(s.text)} for s in chosen])
+    answers = make_chain("compress", backend, options, on_batch, should_stop).batch([{"text": fence(s.text)} for s in chosen])
     kept: list[str] = []
     for sentence, answer in zip(chosen, answers):
         short = restate(answer, sentence, source, min_overlap=0.8)

@@ -29,8 +29,16 @@ class Backend(ABC):
         """Tokens `text` takes in this model's tokenizer."""
 
     @abstractmethod
-    def generate(self, conversations: list[Conversation], options: GenerationConfig) -> list[str]:
-        """One answer per conversation, without the prompt echoed, in input order."""
+    def generate(
+        self,
+        conversations: list[Conversation],
+        options: GenerationConfig,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[str]:
+        """One answer per conversation, without the prompt echoed, in input order.
+
+        `should_stop` is polled while generating; when it turns true the backend raises `Cancelled`.
+        """
 
     def tokenizer(self) -> object | None:
         """The Hugging Face tokenizer, when there is one (used for token-aware chunking)."""

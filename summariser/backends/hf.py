@@ -13,11 +13,12 @@ import importlib.util
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..config import GenerationConfig, ModelConfig
-from ..errors import ModelNotFoundError
+from ..errors import Cancelled, ModelNotFoundError
 from .base import Backend, Conversation
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,18 @@ class HFBackend(Backend):
         text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
         return self._tok(text)["input_ids"]
 
-    def generate(self, conversations: list[Conversation], options: GenerationConfig) -> list[str]:
+    def generate(
+        self,
+        conversations: list[Conversation],
+        options: GenerationConfig,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[str]:
         import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        class _Stop(StoppingCriteria):  # polled after every new token: a cancel takes effect at once
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                return torch.full((input_ids.shape[0],), bool(should_stop and should_stop()), dtype=torch.bool)
 
         encoded = [self._encode(c) for c in conversations]
         limit = self.context_window - options.max_new_tokens
@@ -182,9 +193,15 @@ class HFBackend(Backend):
                 kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
             else:
                 kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            if should_stop is not None:
+                kwargs["stopping_criteria"] = StoppingCriteriaList([_Stop()])
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
             torch.manual_seed(options.seed)
             with torch.inference_mode():
                 out = self._model.generate(**batch, **kwargs)
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
             new = out[:, batch["input_ids"].shape[1] :]  # only the answer: never echo the prompt
             for row, i in enumerate(idx):
                 answers[i] = self._tok.decode(new[row], skip_special_tokens=True).strip()

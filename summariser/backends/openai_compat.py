@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 from ..config import GenerationConfig, ModelConfig
-from ..errors import ModelNotFoundError, SummariserError
+from ..errors import Cancelled, ModelNotFoundError, SummariserError
 from .base import Backend, Conversation
 
 CHARS_PER_TOKEN = 4  # no tokenizer on our side: a conservative estimate for chunk sizing
@@ -50,18 +51,28 @@ class OpenAIBackend(Backend):
         except (KeyError, IndexError, TypeError):
             raise SummariserError(f"server at {url} sent an unexpected answer") from None
 
-    def generate(self, conversations: list[Conversation], options: GenerationConfig) -> list[str]:
-        return [
-            self._post(
-                {
-                    "model": self.model_id,
-                    "messages": conv,
-                    "max_tokens": options.max_new_tokens,
-                    "temperature": options.temperature,
-                    "top_p": options.top_p,
-                    "seed": options.seed,
-                },
-                options.timeout_s,
-            )
-            for conv in conversations
-        ]
+    def generate(
+        self,
+        conversations: list[Conversation],
+        options: GenerationConfig,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[str]:
+        answers = []
+        for conv in conversations:
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
+            answers.append(self._answer(conv, options))
+        return answers
+
+    def _answer(self, conv: Conversation, options: GenerationConfig) -> str:
+        return self._post(
+            {
+                "model": self.model_id,
+                "messages": conv,
+                "max_tokens": options.max_new_tokens,
+                "temperature": options.temperature,
+                "top_p": options.top_p,
+                "seed": options.seed,
+            },
+            options.timeout_s,
+        )

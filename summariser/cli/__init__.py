@@ -29,6 +29,7 @@ def _root(
     """Intelligence-style briefs of documents with a local open model."""
 
 
+from . import demo as _demo  # noqa: E402,F401  (registers `brief demo`)
 from . import eval as _eval  # noqa: E402,F401  (registers `brief eval`)
 from . import run as _run  # noqa: E402,F401  (registers `brief run`)
 

@@ -10,7 +10,7 @@ import typer
 
 from . import app
 from .options import (
-    BackendOpt, BaseUrlOpt, ChunkOpt, ConfigOpt, MaxNewOpt, ModelOpt, OverlapOpt, SeedOpt, TempOpt, ThreadsOpt,
+    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, MaxNewOpt, ModelOpt, OverlapOpt, SeedOpt, TempOpt, ThreadsOpt,
     build_settings,
 )
 
@@ -54,6 +54,7 @@ def evaluate(
     chunk_tokens: Optional[int] = ChunkOpt,
     overlap: Optional[int] = OverlapOpt,
     threads: Optional[int] = ThreadsOpt,
+    bluf_mode: Optional[str] = BlufModeOpt,
 ) -> None:
     """Run an evaluation suite and write per-document scores, a summary and an HTML report."""
     if ctx.invoked_subcommand:
@@ -75,7 +76,7 @@ def evaluate(
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads)
+                                  chunk_tokens, overlap, threads, bluf_mode)
         chosen = load_suite(suite) if suite else adhoc_suite(data, text_field, ref_field, limit)  # type: ignore[arg-type]
         if limit:
             chosen = chosen.model_copy(update={"limit": limit})

@@ -29,6 +29,10 @@ SeedOpt = typer.Option(None, "--seed", help="Random seed (default 0).", rich_hel
 ChunkOpt = typer.Option(None, "--chunk-tokens", help="Tokens per chunk (default: from the context window).",
                         rich_help_panel=MODEL_PANEL)
 OverlapOpt = typer.Option(None, "--overlap", help="Tokens shared by neighbouring chunks.", rich_help_panel=MODEL_PANEL)
+BlufModeOpt = typer.Option(
+    None, "--bluf-mode", help="extract (default) | compress | abstract: how the BLUF is written (see README).",
+    rich_help_panel=MODEL_PANEL,
+)
 ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for torch (default: all cores).",
                           rich_help_panel=MODEL_PANEL)
 
@@ -44,11 +48,13 @@ def build_settings(
     chunk_tokens: int | None = None,
     overlap: int | None = None,
     threads: int | None = None,
+    bluf_mode: str | None = None,
 ) -> Settings:
     """Settings from a config file, the environment and the flags that were given."""
     sections: dict[str, dict[str, Any]] = {
         "model": {"name": model, "backend": backend, "base_url": base_url, "threads": threads},
         "generation": {"max_new_tokens": max_new_tokens, "temperature": temperature, "seed": seed},
         "chunking": {"chunk_tokens": chunk_tokens, "overlap_tokens": overlap},
+        "brief": {"bluf_mode": bluf_mode},
     }
     return load_settings(config, **sections)

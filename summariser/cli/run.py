@@ -12,6 +12,7 @@ import typer
 from . import app
 from .options import (
     BackendOpt,
+    BlufModeOpt,
     BaseUrlOpt,
     ChunkOpt,
     ConfigOpt,
@@ -63,6 +64,7 @@ def run(
     chunk_tokens: Optional[int] = ChunkOpt,
     overlap: Optional[int] = OverlapOpt,
     threads: Optional[int] = ThreadsOpt,
+    bluf_mode: Optional[str] = BlufModeOpt,
 ) -> None:
     """Write a brief of each document (or one over all with --combine)."""
     from rich.console import Console
@@ -81,7 +83,7 @@ def run(
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads)
+                                  chunk_tokens, overlap, threads, bluf_mode)
     except SummariserError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None

@@ -39,12 +39,16 @@ def scored_text(brief: Brief, part: str) -> str:
     return " ".join(pieces)
 
 
+# The modules whose code decides what a brief says (not how it is shown, stored or scored).
+BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
+                 "llm", "prompts", "brief", "backends/hf", "backends/openai_compat")
+
+
 def _fingerprint() -> str:
     """Changes with the prompts or the brief-making code, so stale cached briefs are never reused."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parents[1]
-    code = [p for p in sorted(package.rglob("*.py")) if not p.is_relative_to(package / "evaluation")
-            and not p.is_relative_to(package / "cli")]
+    code = [package / f"{name}.py" for name in BRIEF_MODULES]
     for path in [*sorted(prompts_dir().glob("*.toml")), *code]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
