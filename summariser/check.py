@@ -20,6 +20,17 @@ _LEADIN = re.compile(
     re.IGNORECASE,
 )
 MIN_OVERLAP = 0.6
+# Sentences that speak to an AI model rather than report anything: the usual prompt-injection shapes.
+_ADDRESSES_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|of)\s+)*"
+    r"(?:(?:previous|prior|above|earlier|preceding|system)\s+)?(?:instructions?|prompts?|rules|guidelines|directions)\b"
+    r"|\b(?:ignore|disregard)\s+(?:(?:all|everything|the)\s+)*above\b"
+    r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
+    r"|\byou\s+(?:are|must|will|should)\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language model|chatbot|summari[sz]er)\b"
+    r"|\b(?:as an ai|new instructions?|assistant:|system:)"
+    r"|<\|\s*im_(?:start|end)\s*\|>|\[/?inst\]",
+    re.IGNORECASE,
+)
 
 
 def _norm(text: str) -> str:
@@ -58,6 +69,11 @@ class SourceIndex:
     def grounded(self, sentence: str, min_overlap: float = MIN_OVERLAP) -> bool:
         """No unsupported entity or number, and most content words occur in the source."""
         return not self.unsupported(sentence) and overlap(sentence, self.text) >= min_overlap
+
+
+def addresses_model(sentence: str) -> bool:
+    """Whether a source sentence gives instructions to an AI model (possible prompt injection)."""
+    return bool(_ADDRESSES_MODEL.search(sentence))
 
 
 def has_loop(text: str, n: int = 4, times: int = 3) -> bool:

@@ -81,6 +81,11 @@ class BriefConfig(BaseModel):
     max_actors: int = Field(10, ge=0, le=30)
     max_judgments: int = Field(3, ge=0, le=10)
     max_implications: int = Field(2, ge=0, le=10)
+    # Measured on 40 FRANK CNN/DM briefs with the 135M default: 4 of 69 judgment and 0 of 37
+    # implication restatements passed the grounding checks, at about 10 s per document.
+    restate: bool = Field(
+        False, description="Ask the model to restate judgments and implications (kept only if grounded)."
+    )
     details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 
 

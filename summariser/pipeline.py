@@ -14,7 +14,7 @@ from . import __version__
 from .actors import role_is_grounded, select_actors
 from .backends.base import Backend, backend_name, get_backend
 from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
-from .check import SourceIndex, clean_answer
+from .check import SourceIndex, addresses_model, clean_answer
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
@@ -53,6 +53,7 @@ class Prepared:
     chunks: list[Chunk]
     chunk_sentences: list[list[Sentence]]
     sentences: list[Sentence]
+    left_out: int = 0  # sentences addressed to an AI model, never used in the brief
 
 
 class Summariser:
@@ -72,14 +73,18 @@ class Summariser:
         seen: set[str] = set()
         per_chunk: list[list[Sentence]] = []
         unique: list[Sentence] = []
+        left_out = 0
         for chunk in chunks:
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index)
+            # A document is data: sentences that instruct a model are left out of every selection.
+            left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
+            found = [x for x in found if not addresses_model(x.text)]
             fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
             renumbered = [Sentence(len(unique) + i, x.text, x.entities, doc_index) for i, x in enumerate(fresh)]
             seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
-        return Prepared(document, chunks, per_chunk, unique)
+        return Prepared(document, chunks, per_chunk, unique, left_out)
 
     # -- the whole run -----------------------------------------------------------------------
     def brief(
@@ -101,6 +106,9 @@ class Summariser:
             raise DocumentError("no sentences found in the text")
         source = SourceIndex("\n".join(d.text for d in docs))
         warnings: list[str] = []
+        left_out = sum(p.left_out for p in prepared)
+        if left_out:
+            warnings.append(f"left out {left_out} sentence(s) that address an AI model (possible prompt injection)")
         cfg = self.settings
         total_chunks = sum(len(p.chunks) for p in prepared)
         mode = cfg.brief.bluf_mode
@@ -203,10 +211,15 @@ class Summariser:
         ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
         actors = [r.candidate for r in ranked_actors]
 
-        judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch([{"text": fence(s.text)} for s in judged])
-        implication_answers = make_chain("implication", self.backend, gen, should_stop=should_stop).batch(
-            [{"text": fence(s.text)} for s in forward]
-        )
+        if cfg.brief.restate:
+            judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch(
+                [{"text": fence(s.text)} for s in judged]
+            )
+            implication_answers = make_chain("implication", self.backend, gen, should_stop=should_stop).batch(
+                [{"text": fence(s.text)} for s in forward]
+            )
+        else:  # the cited sentences speak for themselves
+            judgment_answers, implication_answers = [""] * len(judged), [""] * len(forward)
         # Roles come from the parse where the sentence gives one; the model answers for the rest.
         roles = {r.candidate.name: r.role for r in ranked_actors}
         asked = [a for a in actors if not roles[a.name]]
@@ -232,7 +245,8 @@ class Summariser:
         for s, answer in zip(forward, implication_answers):
             statement = restate(answer, s, source, min_overlap=0.4)
             if statement is None:
-                warnings.append("an implication fell back to the source's own words")
+                if cfg.brief.restate:
+                    warnings.append("an implication fell back to the source's own words")
                 statement = s.text
             implications.append(Implication(statement=statement, citations=[cite(names[s.doc], s)]))
         key_actors = []
@@ -278,7 +292,8 @@ class Summariser:
             heads = [
                 line.lstrip("# ").strip()
                 for line in lines[:3]
-                if 3 <= len(line.split()) <= 16 and not re.search(r"[.!?:]$", line)
+                if 3 <= len(line.split()) <= 16 and not re.search(r"[.!?:]$", line) and not addresses_model(line)
+                and not re.search(r"[<>{}|\[\]]", line)
             ]
             if heads:
                 # A headline names who and where; a standfirst or caption usually does not.
