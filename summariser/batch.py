@@ -104,6 +104,9 @@ def run_batch(
     Without `out_dir` nothing is written; the caller gets each brief through `on_brief`.
     """
     log = RunLog(out_dir / RUN_LOG) if out_dir else None
+    if out_dir and out_dir.is_dir():
+        for stale in out_dir.glob(".*.tmp"):  # left by a run killed mid-write (SIGKILL)
+            stale.unlink(missing_ok=True)
     used: set[str] = set()
 
     def finish(outcome: Outcome, brief: Brief | None = None) -> Outcome:

@@ -81,6 +81,9 @@ def test_run_scores_ours_baselines_and_peers_on_the_same_documents(tmp_path, tin
     for name in ("per_document.jsonl", "per_document.csv", "summary.json", "summary.md", "report.html"):
         assert (tmp_path / "run" / name).stat().st_size > 0
     assert "data:image/png;base64" in (tmp_path / "run" / "report.html").read_text()
+    assert sorted(p.name for p in (tmp_path / "run" / "plots").iterdir()) == [
+        "distribution.png", "length.png", "systems.png"
+    ]
     assert systems["summariser"]["actor_grounding"]["mean"] == 1.0
     # A second run re-scores from the cache without generating anything.
     again = run_suite(suite, tiny_settings, tmp_path / "run2", cache, make_brief=make)

@@ -103,6 +103,19 @@ def evaluate(
     err.print(f"run folder: {run_dir} (per_document.jsonl/.csv, summary.json, summary.md, report.html)")
 
 
+@eval_app.command("report")
+def report(run: Path = typer.Argument(..., help="Run folder to rebuild the reports of.")) -> None:
+    """Rebuild summary.md, report.html and plots/ of a run from its per-document scores."""
+    from ..evaluation.runner import rewrite_reports
+
+    try:
+        rewrite_reports(run)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo((run / "summary.md").read_text(encoding="utf-8"))
+
+
 @eval_app.command("compare")
 def compare(
     run_a: Path = typer.Argument(..., help="Run folder A (the baseline)."),

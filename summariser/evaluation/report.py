@@ -107,15 +107,16 @@ def plots(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, s
     return out
 
 
-def html_report(summary: dict[str, Any], records: list[dict[str, Any]]) -> str:
+def html_report(summary: dict[str, Any], records: list[dict[str, Any]], images: dict[str, str] | None = None) -> str:
     """A self-contained HTML page: the table, the plots and the worst documents for ours."""
     import markdown_it
 
+    images_b64 = images if images is not None else plots(summary, records)
     table = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown_table(summary))
     images = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
         for (name, data), caption in zip(
-            plots(summary, records).items(),
+            images_b64.items(),
             ["Systems compared (F1 x100, 95% CI)", "Distribution of ROUGE-1 per document", "ROUGE-1 vs document length"],
         )
     )

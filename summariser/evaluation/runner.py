@@ -205,8 +205,6 @@ def write_run(out: Path, records: list[dict[str, Any]], summary: dict[str, Any])
     import csv
     import io
 
-    from .report import html_report, markdown_table
-
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / PER_DOC, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     buffer = io.StringIO()
@@ -216,5 +214,25 @@ def write_run(out: Path, records: list[dict[str, Any]], summary: dict[str, Any])
     writer.writerows(records)
     atomic_write(out / "per_document.csv", buffer.getvalue())
     atomic_write(out / SUMMARY, json.dumps(summary, indent=2) + "\n")
+    write_reports(out, records, summary)
+
+
+def write_reports(out: Path, records: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    """The Markdown table, the HTML report and the plots as PNG files (for the web demo)."""
+    import base64
+
+    from .report import html_report, markdown_table, plots
+
+    images = plots(summary, records)
     atomic_write(out / "summary.md", markdown_table(summary))
-    atomic_write(out / "report.html", html_report(summary, records))
+    atomic_write(out / "report.html", html_report(summary, records, images))
+    (out / "plots").mkdir(exist_ok=True)
+    for name, data in images.items():
+        (out / "plots" / f"{name}.png").write_bytes(base64.b64decode(data))
+
+
+def rewrite_reports(out: Path) -> None:
+    """Rebuild the reports of an existing run folder from its per-document scores and summary."""
+    records = [json.loads(line) for line in (out / PER_DOC).read_text(encoding="utf-8").splitlines() if line.strip()]
+    summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+    write_reports(out, records, summary)
