@@ -132,6 +132,9 @@ def run_batch(
             return finish(Outcome(name, "failed", error=str(exc), seconds=time.perf_counter() - started))
         except (KeyboardInterrupt, SystemExit):
             raise
+        except MemoryError:
+            error = "not enough memory to brief this document (try --chunk-tokens 512 or a smaller model)"
+            return finish(Outcome(name, "failed", error=error, seconds=time.perf_counter() - started))
         except Exception as exc:  # noqa: BLE001 - one document must not stop the batch
             error = f"internal error: {exc.__class__.__name__}: {exc}"
             return finish(Outcome(name, "failed", error=error, seconds=time.perf_counter() - started))

@@ -10,8 +10,8 @@ def _esc(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(brief: Brief) -> str:
-    """The brief as a Markdown document."""
+def to_markdown(brief: Brief, actors: bool = True) -> str:
+    """The brief as a Markdown document (`actors=False` leaves the actors table to the caller)."""
     out = [f"# {brief.title}", "", "## Bottom line up front", "", brief.bluf, ""]
     if brief.key_judgments:
         out += ["## Key judgments", ""]
@@ -19,7 +19,7 @@ def to_markdown(brief: Brief) -> str:
             refs = ", ".join(f"{c.document} §{c.sentence}" for c in j.citations)
             out.append(f"- We judge it **{j.likelihood}** ({j.confidence} confidence): {j.statement} _[{refs}]_")
         out.append("")
-    if brief.key_actors:
+    if brief.key_actors and actors:
         out += ["## Key actors", "", "| Actor | Type | Role | Source sentence |", "|---|---|---|---|"]
         for a in brief.key_actors:
             out.append(f"| {_esc(a.name)} | {a.type} | {_esc(a.role)} | “{_esc(a.evidence.text)}” |")

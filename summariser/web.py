@@ -186,7 +186,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                 source_text = "\n\n".join(d.text for d in docs)
                 yield {
                     status_md: f"Done in {elapsed:.1f} s ({sum(s.chunks for s in brief.sources)} chunk(s)).",
-                    brief_md: to_markdown(brief),
+                    brief_md: to_markdown(brief, actors=False),  # actors get their own table
                     actors_df: actor_rows(brief),
                     highlight_box: highlight(source_text, brief),
                     md_file: str(md_path),
@@ -261,6 +261,9 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, models: list[str] | None = None,
           block: bool = True) -> Any:
     """Start the demo (bound to localhost unless told otherwise; never shared publicly)."""
+    from .backends.base import get_backend
+
+    get_backend(settings.model)  # load the model now, not on the first visitor's click
     app = build_app(settings, models)
     app.launch(
         server_name=host,

@@ -105,3 +105,24 @@ def test_cli_eval_and_compare(tmp_path, tiny_model_dir):
     assert "| rouge1_f |" in cmp.stdout and "paired over 2 documents" in cmp.stdout
     missing = CliRunner().invoke(app, ["eval", "--suite", "no-such-suite"])
     assert missing.exit_code == 2 and "known suites" in missing.output
+
+
+def test_interrupted_eval_resumes_from_the_cache(tmp_path, tiny_settings, tiny):
+    path = _write(tmp_path, frank_rows("frank-cnndm", 3))
+    suite = Suite(name="slice", data=path, baselines=["lead-3"])
+    cache = tmp_path / "cache"
+    made = []
+
+    def flaky(doc):
+        if len(made) == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the third brief
+        made.append(doc.id)
+        return tiny.brief(doc)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_suite(suite, tiny_settings, tmp_path / "run", cache, make_brief=flaky)
+    assert len(list(cache.glob("*.json"))) == 2 and not list(cache.glob(".*.tmp"))
+    again = []
+    result = run_suite(suite, tiny_settings, tmp_path / "run", cache,
+                       make_brief=lambda d: again.append(d.id) or tiny.brief(d))
+    assert len(again) == 1 and result.summary["scored_documents"] == 3
