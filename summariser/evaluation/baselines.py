@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
-from ..nlp import analyse
+from ..nlp import Sentence, analyse
 from ..salience import select
 
 Baseline = Callable[[str], str]
+
+
+@lru_cache(maxsize=16)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    """An article's sentences, parsed once for all baselines."""
+    return tuple(analyse(text))
 
 
 def lead(k: int) -> Baseline:
     """The first `k` sentences: the classic news baseline (Lead-3 for CNN/DM, Lead-1 for XSum)."""
 
     def run(text: str) -> str:
-        return " ".join(s.text for s in analyse(text)[:k])
+        return " ".join(s.text for s in _sentences(text)[:k])
 
     return run
 
@@ -24,7 +31,7 @@ def centrality(k: int) -> Baseline:
     """The `k` sentences most similar to the whole document, in document order (no position prior)."""
 
     def run(text: str) -> str:
-        return " ".join(s.text for s in select(analyse(text), k, position_share=0.0))
+        return " ".join(s.text for s in select(_sentences(text), k, position_share=0.0))
 
     return run
 

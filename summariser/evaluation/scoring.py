@@ -45,6 +45,7 @@ def _scorer(types: tuple[str, ...]):  # noqa: ANN202 - rouge_score has no type h
     return rouge_scorer.RougeScorer(list(types), use_stemmer=True)
 
 
+@lru_cache(maxsize=4096)  # a reference is split once, not once per system scored against it
 def sentences_per_line(text: str) -> str:
     """One sentence per line, as ROUGE-Lsum expects."""
     from ..nlp import split_sentences

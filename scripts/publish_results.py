@@ -1,0 +1,31 @@
+"""Copy the headline tables of the published runs (eval/results/*/summary.md) into README.md.
+
+Usage: .venv/bin/python scripts/publish_results.py
+The runs themselves are made by the commands in eval/results/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    blocks = []
+    for summary in sorted((ROOT / "eval" / "results").glob("*/summary.md")):
+        text = summary.read_text(encoding="utf-8").strip()
+        text = re.sub(r"^# ", "#### ", text, flags=re.MULTILINE)
+        blocks.append(f"{text}\n\nFull report: `{summary.parent.relative_to(ROOT)}/report.html`.")
+    readme = ROOT / "README.md"
+    body = "### Published results\n\nCommands and details: `eval/results/README.md`.\n\n" + "\n\n".join(blocks)
+    text = readme.read_text(encoding="utf-8")
+    text = re.sub(r"<!-- results:start -->.*?<!-- results:end -->",
+                  lambda _: f"<!-- results:start -->\n{body}\n<!-- results:end -->", text, flags=re.DOTALL)
+    readme.write_text(text, encoding="utf-8")
+    print(f"README.md: {len(blocks)} result table(s)")
+
+
+if __name__ == "__main__":
+    main()
