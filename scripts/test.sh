@@ -8,6 +8,7 @@ bash scripts/setup.sh
 # Install it where we may (root with apt-get, as in CI); elsewhere that one test is reported as skipped.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "test: installing Debian chromium for the browser test" >&2
+  export DEBIAN_FRONTEND=noninteractive
   (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
     || echo "test: could not install chromium; the browser test will be skipped" >&2
 fi

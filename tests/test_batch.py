@@ -35,3 +35,4 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path: Path):
     atomic_write(target, "world")
     assert target.read_text() == "world"
     assert [p.name for p in target.parent.iterdir()] == ["x.md"]
+    assert target.stat().st_mode & 0o044  # readable like any file the user writes (umask permitting)
