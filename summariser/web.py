@@ -63,7 +63,9 @@ def highlight(text: str, brief: Brief, limit: int = 20_000) -> list[tuple[str, s
             names[last] = kind  # 'Erdogan' after 'Recep Tayyip Erdogan'
     if not names:
         return [(text, None)]
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    # Whole words only: 'Armenia' must not light up inside 'Armenian'.
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"\b(?:{alternatives})\b")
     pieces: list[tuple[str, str | None]] = []
     at = 0
     for match in pattern.finditer(text):

@@ -93,6 +93,7 @@ def test_highlight_marks_actor_mentions(tiny, seed_text):
     pieces = highlight(seed_text, brief)
     assert "".join(p for p, _ in pieces) == seed_text
     assert ("Zakir Hasanov", "person") in pieces
+    assert not any(text.startswith("n ") for text, label in pieces if label is None)  # no 'Armenia' in 'Armenian' 
 
 
 def _chromium() -> str | None:
