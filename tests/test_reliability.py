@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import pytest
 
 from summariser.batch import run_batch
 from summariser.errors import DocumentError
-from summariser.load import Document, LoadFailure, iter_documents, load_file
+from summariser.load import Document, iter_documents, load_file
 
 
 def test_fifty_megabyte_file_is_refused_with_a_clear_reason(tmp_path):
