@@ -49,6 +49,16 @@ def synthetic(words: int) -> str:
     return "\n\n".join(out)
 
 
+def time_per_doc(summarise: Any, docs: list[str]) -> dict[str, float]:
+    """Seconds per document and documents per minute, after one untimed warm-up call."""
+    summarise(docs[0])
+    t = time.perf_counter()
+    for text in docs:
+        summarise(text)
+    per_doc = (time.perf_counter() - t) / len(docs)
+    return {"seconds_per_doc": round(per_doc, 2), "docs_per_min": round(60 / per_doc, 2)}
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -117,19 +127,14 @@ def bench_ours(docs: list[str]) -> dict[str, Any]:
         model.generate(ids, max_new_tokens=128, min_new_tokens=128, do_sample=False, pad_token_id=eos)
     decode = time.perf_counter() - t - prefill
     tok.eos_token_id = eos
-    s.brief(Document("warm", "warm", docs[0]))  # warm-up, not timed
-    t = time.perf_counter()
-    for i, text in enumerate(docs):
-        s.brief(Document(str(i), str(i), text))
-    per_doc = (time.perf_counter() - t) / len(docs)
+    timing = time_per_doc(lambda text: s.brief(Document("bench", "bench", text)), docs)
     return {
         "model_load_s": round(load_s, 2),
         "cold_start_to_first_token_s": round(first_token_s, 2),
         "prompt_tokens": prompt_tokens,
         "prefill_tokens_per_s": round(prompt_tokens / prefill, 1),
         "decode_tokens_per_s": round(127 / decode, 1),
-        "seconds_per_doc": round(per_doc, 2),
-        "docs_per_min": round(60 / per_doc, 2),
+        **timing,
         "peak_rss_mb": round(peak_rss_mb(), 0),
     }
 
@@ -165,12 +170,7 @@ def bench_langchain(docs: list[str]) -> dict[str, Any]:
         notes = map_chain.batch([{"text": c} for c in splitter.split_text(text)], config={"max_concurrency": 1})
         return notes[0] if len(notes) == 1 else reduce_chain.invoke({"text": "\n".join(notes)})
 
-    summarise(docs[0])
-    t = time.perf_counter()
-    for text in docs:
-        summarise(text)
-    per_doc = (time.perf_counter() - t) / len(docs)
-    return {"model_load_s": round(load, 2), "seconds_per_doc": round(per_doc, 2), "docs_per_min": round(60 / per_doc, 2)}
+    return {"model_load_s": round(load, 2), **time_per_doc(summarise, docs)}
 
 
 def bench_llamacpp(docs: list[str]) -> dict[str, Any]:
@@ -191,12 +191,7 @@ def bench_llamacpp(docs: list[str]) -> dict[str, Any]:
                                          max_tokens=128, temperature=0.0)
         return out["choices"][0]["message"]["content"]
 
-    summarise(docs[0])
-    t = time.perf_counter()
-    for text in docs:
-        summarise(text)
-    per_doc = (time.perf_counter() - t) / len(docs)
-    return {"model_load_s": round(load, 2), "seconds_per_doc": round(per_doc, 2), "docs_per_min": round(60 / per_doc, 2)}
+    return {"model_load_s": round(load, 2), **time_per_doc(summarise, docs)}
 
 
 def main() -> None:
