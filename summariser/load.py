@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import DocumentError
 
@@ -162,21 +163,27 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return _finish(name, text, {"path": str(path)})
 
 
+def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, object) per non-blank JSON line, or (line number, reason) for a broken one."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, f"invalid JSON ({exc.msg})"
+            continue
+        yield number, row if isinstance(row, dict) else "line is not a JSON object"
+
+
 def iter_jsonl(
     lines: Iterable[str], source: str, text_field: str = "text", id_field: str = "id"
 ) -> Iterator[Document | LoadFailure]:
     """Documents from JSON lines; a broken line becomes a `LoadFailure`, the rest go on."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, row in json_lines(lines):
         where = f"{source}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield LoadFailure(where, f"invalid JSON ({exc.msg})")
-            continue
-        if not isinstance(row, dict):
-            yield LoadFailure(where, "line is not a JSON object")
+        if isinstance(row, str):
+            yield LoadFailure(where, row)
             continue
         value = row.get(text_field)
         if not isinstance(value, str):

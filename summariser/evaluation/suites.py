@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
+from ..load import json_lines
 from .scoring import ROUGE_TYPES
 
 ScoredPart = Literal["bluf", "bluf+judgments", "all"]
@@ -85,21 +85,12 @@ def iter_rows(suite: Suite) -> Iterator[Row | BadRow]:
     """The suite's rows, in file order; malformed ones come back as `BadRow` with a reason."""
     if not suite.data.is_file():
         raise ConfigError(f"data file not found: {suite.data}")
-    count = 0
     with suite.data.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+        for count, (number, obj) in enumerate(json_lines(handle)):
             if suite.limit is not None and count >= suite.limit:
                 return
-            if not line.strip():
-                continue
-            count += 1
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield BadRow(number, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(obj, dict):
-                yield BadRow(number, "not a JSON object")
+            if isinstance(obj, str):
+                yield BadRow(number, obj)
                 continue
             text = obj.get(suite.text_field)
             ref = obj.get(suite.ref_field)
