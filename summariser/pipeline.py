@@ -304,9 +304,3 @@ class Summariser:
         words = best.split()
         return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
 
-
-def brief_text(text: str, name: str = "text", settings: Settings | None = None) -> Brief:
-    """Convenience: a brief of a string."""
-    from .load import _finish
-
-    return Summariser(settings).brief(_finish(name, text))

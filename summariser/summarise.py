@@ -20,16 +20,10 @@ class Note:
     """What one chunk (or group of notes) says, in checked sentences."""
 
     sentences: tuple[str, ...]
-    extractive: bool  # True when the model's answer failed the checks and source sentences stand in
 
     @property
     def text(self) -> str:
         return " ".join(self.sentences)
-
-
-def extractive_note(sentences: Sequence[Sentence], k: int) -> Note:
-    """The `k` most salient source sentences, as a note (the fallback that cannot invent)."""
-    return Note(tuple(s.text for s in select(sentences, k)), extractive=True)
 
 
 def checked_note(
@@ -39,7 +33,7 @@ def checked_note(
     kept, dropped = grounded_sentences(answer, source, k)
     warnings.extend(dropped)
     if len(kept) >= k:
-        return Note(tuple(kept), extractive=False)
+        return Note(tuple(kept))
     filled = list(kept)
     for s in select(fallback, len(fallback)):
         if len(filled) >= k:
@@ -48,7 +42,7 @@ def checked_note(
             continue
         if all(overlap(s.text, other) < 0.5 and overlap(other, s.text) < 0.5 for other in filled):
             filled.append(s.text)
-    return Note(tuple(filled), extractive=not kept)
+    return Note(tuple(filled))
 
 
 def map_chunks(
@@ -103,4 +97,4 @@ def compress_sentences(
                 warnings.append("a compressed sentence was not faithful; the source sentence stands")
             short = sentence.text
         kept.append(short)
-    return Note(tuple(kept), extractive=False)
+    return Note(tuple(kept))
