@@ -61,6 +61,16 @@ class ModelConfig(BaseModel):
     api_key: str | None = None
     threads: int | None = Field(None, ge=1, description="Torch threads; default: all cores.")
     batch_size: int = Field(4, ge=1, description="Prompts generated together (left-padded).")
+    dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto",
+        description="Weights and activations for the hf backend. 'auto' is bfloat16 where the CPU "
+        "computes it natively (AVX512-BF16 or AMX; about 2x faster decoding), else float32.",
+    )
+    prefix_cache: bool = Field(
+        True,
+        description="Reuse the attention cache of a prompt's fixed turns (system prompt, few-shot "
+        "examples) across calls instead of recomputing it for every prompt (hf backend).",
+    )
     cache_dir: Path | None = Field(None, description="Where converted weights are cached.")
 
 

@@ -223,7 +223,8 @@ class Summariser:
         # Roles come from the parse where the sentence gives one; the model answers for the rest.
         roles = {r.candidate.name: r.role for r in ranked_actors}
         asked = [a for a in actors if not roles[a.name]]
-        role_answers = make_chain("role", self.backend, gen, should_stop=should_stop).batch(
+        role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
+        role_answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):

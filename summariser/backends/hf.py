@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "summariser"
 
 
+def resolve_dtype(choice: str) -> str:
+    """'bfloat16' or 'float32'. 'auto' picks bfloat16 only where the CPU has native bf16 arithmetic:
+    elsewhere it is emulated and slower than float32."""
+    if choice != "auto":
+        return choice
+    import torch
+
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        native = False
+    return "bfloat16" if native else "float32"
+
+
 def _gguf_cache_key(path: Path) -> str:
     st = path.stat()
     return hashlib.sha256(f"{path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:16]
@@ -66,11 +81,15 @@ class HFBackend(Backend):
         torch.set_num_threads(config.threads or os.cpu_count() or 1)
         started = time.perf_counter()
         self.model_id, self._tok, self._model = self._load(config)
+        self.dtype = resolve_dtype(config.dtype)
+        self._model.to(getattr(torch, self.dtype))
         self.load_seconds = time.perf_counter() - started
         if self._tok.pad_token is None:
             self._tok.pad_token = self._tok.eos_token
         self._tok.padding_side = "left"
         self._model.eval()
+        # Attention caches of fixed prompt prefixes, most recently used last (see `_prefix_cache`).
+        self._prefixes: OrderedDict[tuple[int, ...], Any] = OrderedDict()
 
     # -- loading -----------------------------------------------------------------------------
     def _load(self, config: ModelConfig) -> tuple[str, Any, Any]:
@@ -160,6 +179,61 @@ class HFBackend(Backend):
         text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
         return self._tok(text)["input_ids"]
 
+    def _fixed_prefix(self, conversation: Conversation, ids: list[int]) -> tuple[int, ...]:
+        """The tokens of the turns before the final question: the same for every call of a prompt.
+
+        Empty when the template does not render those turns as a token prefix of the whole prompt.
+        """
+        last_user = max((i for i, m in enumerate(conversation) if m["role"] == "user"), default=0)
+        if not self.config.prefix_cache or last_user == 0 or not self._tok.chat_template:
+            return ()
+        head = self._tok.apply_chat_template(conversation[:last_user], add_generation_prompt=False, tokenize=True)
+        if isinstance(head, dict) or hasattr(head, "keys"):
+            head = head["input_ids"]
+        head = list(head)
+        # Too short to be worth a cache, or not a clean prefix (a template that rewrites earlier turns).
+        if len(head) < 16 or len(head) >= len(ids) or ids[: len(head)] != head:
+            return ()
+        return tuple(head)
+
+    def _prefix_cache(self, prefix: tuple[int, ...]) -> Any:
+        """The attention cache after `prefix`, computed once and kept for the next calls."""
+        import torch
+        from transformers import DynamicCache
+
+        if prefix in self._prefixes:
+            self._prefixes.move_to_end(prefix)
+            return self._prefixes[prefix]
+        cache = DynamicCache(config=self._model.config)
+        with torch.inference_mode():
+            self._model(input_ids=torch.tensor([list(prefix)]), cache=cache, use_cache=True)
+        self._prefixes[prefix] = cache
+        while len(self._prefixes) > 8:  # a few prompt templates are in use at a time
+            self._prefixes.popitem(last=False)
+        return cache
+
+    def _inputs(self, encoded: list[list[int]], prefix: tuple[int, ...]) -> dict[str, Any]:
+        """Model inputs for one batch: left-padded, or with the padding after a cached prefix.
+
+        Padding between the prefix and each prompt's own tokens is masked out; positions come from
+        the mask, so every row sees the same positions it would see alone.
+        """
+        import copy
+
+        import torch
+
+        if not prefix:
+            return dict(self._tok.pad({"input_ids": encoded}, return_tensors="pt"))
+        fixed = list(prefix)
+        rest = [ids[len(fixed) :] for ids in encoded]
+        width = max(len(r) for r in rest)
+        pad = self._tok.pad_token_id
+        ids = [fixed + [pad] * (width - len(r)) + r for r in rest]
+        mask = [[1] * len(fixed) + [0] * (width - len(r)) + [1] * len(r) for r in rest]
+        cache = copy.deepcopy(self._prefix_cache(prefix))  # generate extends it in place
+        cache.batch_repeat_interleave(len(encoded))
+        return {"input_ids": torch.tensor(ids), "attention_mask": torch.tensor(mask), "cache": cache}
+
     def generate(
         self,
         conversations: list[Conversation],
@@ -176,13 +250,19 @@ class HFBackend(Backend):
         encoded = [self._encode(c) for c in conversations]
         limit = self.context_window - options.max_new_tokens
         encoded = [ids[-limit:] if len(ids) > limit else ids for ids in encoded]
-        # Similar lengths batched together waste less compute on padding.
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        prefixes = [self._fixed_prefix(c, ids) for c, ids in zip(conversations, encoded)]
+        # Prompts with the same fixed prefix and similar lengths batched together waste less compute.
+        order = sorted(range(len(encoded)), key=lambda i: (prefixes[i], len(encoded[i])))
         answers: list[str] = [""] * len(encoded)
         size = max(1, self.config.batch_size)
-        for start in range(0, len(order), size):
-            idx = order[start : start + size]
-            batch = self._tok.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt")
+        batches: list[list[int]] = []
+        for i in order:
+            if batches and len(batches[-1]) < size and prefixes[batches[-1][0]] == prefixes[i]:
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        for idx in batches:
+            batch = self._inputs([encoded[i] for i in idx], prefixes[idx[0]])
             kwargs: dict[str, Any] = {
                 "max_new_tokens": options.max_new_tokens,
                 "repetition_penalty": options.repetition_penalty,
