@@ -9,13 +9,29 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .nlp import Sentence, load_spacy
 
 LABEL_TO_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place"}
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_FORMAL = re.compile(
+    r"^(?:(?:Islamic |People's |Federal |Democratic |Socialist )*Republic|Kingdom|State|Federation|"
+    r"Commonwealth|Sultanate|Emirate|Principality) of (?:the )?"
+)
+# Words that describe a person's office or job. A name the source gives such a title is a person,
+# whatever label the tagger chose ('Omer Ertugrul Erbakan, Commander of the ...' tagged ORG).
+PERSON_TITLES = frozenset(
+    """president minister premier chancellor king queen prince princess sheikh emir sultan pope
+    commander general admiral colonel major captain lieutenant sergeant officer chief head director
+    secretary ambassador envoy spokesman spokeswoman spokesperson adviser advisor aide governor mayor
+    senator congressman congresswoman lawmaker mp deputy leader chairman chairwoman chair founder
+    ceo executive manager coach player striker midfielder defender goalkeeper judge prosecutor lawyer
+    attorney detective inspector professor dr doctor author writer journalist reporter editor
+    analyst researcher scientist actor actress singer star father mother son daughter wife husband
+    brother sister widow boy girl man woman teacher student pilot soldier nurse""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -53,23 +69,27 @@ def find_actors(sentences: Sequence[Sentence], limit: int) -> list[Candidate]:
             labels[name][ent.label] += 1
             if not where[name] or where[name][-1].index != sentence.index:
                 where[name].append(sentence)
-    # A single-word person mention joins the full name that ends with it ("Erdogan").
+    # A single-word person mention joins the full name that ends with it ("Erdogan"), and a
+    # state's formal name joins its short one ("Republic of Turkey" -> "Turkey").
     canonical: dict[str, str] = {}
-    names = sorted(labels, key=len, reverse=True)
-    for name in names:
-        if name in canonical:
-            continue
-        canonical[name] = name
-        for other in names:
-            if other not in canonical and len(other.split()) < len(name.split()) and name.split()[-1] == other:
-                if labels[name]["PERSON"]:
-                    canonical[other] = name
+    for name in labels:
+        short = _FORMAL.sub("", name)
+        if short != name and short in labels and labels[name]["GPE"] and labels[short]["GPE"]:
+            canonical[name] = short
+    people = [n for n in labels if labels[n]["PERSON"] and len(n.split()) > 1]
+    for name in labels:
+        owners = [p for p in people if p.split()[-1] == name]
+        if name not in canonical and len(owners) == 1:  # 'Miliband' with Ed and David stays apart
+            canonical[name] = owners[0]
+    for name in labels:
+        canonical.setdefault(name, name)
     merged_labels: dict[str, Counter[str]] = defaultdict(Counter)
     merged_where: dict[str, dict[int, Sentence]] = defaultdict(dict)
     for name, target in canonical.items():
         merged_labels[target].update(labels[name])
         for s in where[name]:
             merged_where[target][s.index] = s
+    _count_surnames(sentences, merged_labels, merged_where)
     candidates = []
     for name, counts in merged_labels.items():
         label = counts.most_common(1)[0][0]  # spaCy's label varies by mention; the majority decides
@@ -79,18 +99,49 @@ def find_actors(sentences: Sequence[Sentence], limit: int) -> list[Candidate]:
     return candidates[:limit]
 
 
+def _count_surnames(
+    sentences: Sequence[Sentence],
+    labels: dict[str, Counter[str]],
+    where: dict[str, dict[int, Sentence]],
+) -> None:
+    """Count a person's bare surname where the tagger missed it ('If he (Pashinian) ...').
+
+    Only an unambiguous surname counts: two people sharing one each keep their own mentions.
+    """
+    people = [n for n, c in labels.items() if c["PERSON"] and len(n.split()) > 1]
+    surnames = Counter(n.split()[-1] for n in people)
+    for name in people:
+        surname = name.split()[-1]
+        if surnames[surname] > 1 or len(surname) < 3:
+            continue
+        pattern = re.compile(rf"\b{re.escape(surname)}\b")
+        for sentence in sentences:
+            if sentence.index not in where[name] and pattern.search(sentence.text):
+                where[name][sentence.index] = sentence
+                labels[name]["PERSON"] += 1
+
+
+def is_person_title(role: str) -> bool:
+    """Whether a role reads as a person's title: its head words ('Commander of ...') name an office."""
+    head = re.split(r"\b(?:of|for|at|in|from)\b|,", role, maxsplit=1)[0]
+    return any(w in PERSON_TITLES for w in re.findall(r"[a-z]+", head.lower()))
+
+
 def _balanced(ranked: list[Candidate], limit: int) -> list[Candidate]:
-    """Most-mentioned first, but people and organisations are not crowded out by places.
+    """The top of the ranking, but people are not crowded out by places and organisations.
 
     Places are usually named most often, yet a reader of a brief wants to know who acts; so
-    places and organisations get at most a third of the slots each until people run out.
+    places and organisations take at most a third of the slots each, unless people run out.
     """
-    slots = max(1, limit // 3)
-    chosen = [c for c in ranked if c.type == "state or place"][:slots]
-    chosen += [c for c in ranked if c.type == "organisation"][:slots]
-    chosen += [c for c in ranked if c.type == "person"][: limit - len(chosen)]
-    chosen += [c for c in ranked if c not in chosen][: limit - len(chosen)]
-    return sorted(chosen, key=lambda c: ranked.index(c))[:limit]
+    caps = {"state or place": max(1, limit // 3), "organisation": max(1, limit // 3)}
+    taken: Counter[str] = Counter()
+    chosen = []
+    for c in ranked:
+        if taken[c.type] < caps.get(c.type, limit):
+            chosen.append(c)
+            taken[c.type] += 1
+    chosen += [c for c in ranked if c not in chosen]
+    return chosen[:limit]
 
 
 def _phrase(tokens: Sequence[Any]) -> str:
@@ -173,6 +224,8 @@ def select_actors(sentences: Sequence[Sentence], limit: int) -> list[Ranked]:
     """The key actors: prominent ones first, those the source describes with a title preferred."""
     pool = find_actors(sentences, limit * 3)
     roles = {c.name: syntactic_role(c.name, c.evidence.text) for c in pool}
+    # A name given a person's title is a person, whatever the tagger said.
+    pool = [replace(c, type="person") if (r := roles[c.name]) and is_person_title(r) else c for c in pool]
     # A described actor (a person with a title) matters more than its mention count alone says.
     pool.sort(key=lambda c: (-(c.mentions + (2 if roles[c.name] else 0)), c.sentences[0].index))
     return [Ranked(c, roles[c.name]) for c in _balanced(pool, limit)]

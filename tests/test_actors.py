@@ -1,6 +1,7 @@
 import pytest
 
-from summariser.actors import find_actors, role_is_grounded, select_actors, syntactic_role
+from summariser.actors import Candidate, _balanced, find_actors, is_person_title, role_is_grounded, select_actors, syntactic_role
+from summariser.nlp import Sentence
 from summariser.nlp import analyse
 
 
@@ -29,7 +30,7 @@ def test_seed_actors_are_in_the_source_with_their_titles(seed_text):
     sentences = analyse(seed_text)
     ranked = select_actors(sentences, 10)
     names = [r.candidate.name for r in ranked]
-    for expected in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan"]:
+    for expected in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan", "Nikol Pashinian"]:
         assert expected in names
     for r in ranked:
         assert r.candidate.name in seed_text
@@ -51,3 +52,47 @@ def test_model_roles_must_be_near_the_name_in_the_sentence():
     assert role_is_grounded("hosted the talks", "Ankara", s)
     assert not role_is_grounded("seized the airport", "Ankara", s)
     assert not role_is_grounded("a close ally of Moscow", "Ankara", s)
+
+
+@pytest.mark.parametrize(
+    ("role", "person"),
+    [
+        ("Commander of the Special Forces Division of the Turkish Army", True),
+        ("Turkish President", True),
+        ("head of the State Security Service", True),
+        ("the largest steel maker in the region", False),
+        ("border with Armenia", False),
+    ],
+)
+def test_titles_that_make_a_person(role, person):
+    assert is_person_title(role) is person
+
+
+def test_a_titled_name_is_a_person_whatever_the_tagger_said(seed_text):
+    ranked = {r.candidate.name: r.candidate for r in select_actors(analyse(seed_text), 10)}
+    assert ranked["Omer Ertugrul Erbakan"].type == "person"  # spaCy tags this name ORG
+
+
+def test_bare_surnames_count_as_mentions_when_unambiguous():
+    text = ("Armenian Prime Minister Nikol Pashinian spoke on Monday. If he (Pashinian) is sincere, talks can start. "
+            "Ed Miliband met David Miliband. Miliband left.")
+    found = {c.name: c for c in find_actors(analyse(text), 10)}
+    assert found["Nikol Pashinian"].mentions == 2
+    assert found["Ed Miliband"].mentions == 1 and found["David Miliband"].mentions == 1  # 'Miliband' is ambiguous
+
+
+def test_a_state_s_formal_name_joins_its_short_name():
+    text = "The Republic of Turkey signed the deal. Turkey said it would comply. Greece objected."
+    names = {c.name: c.mentions for c in find_actors(analyse(text), 10)}
+    assert names.get("Turkey") == 2 and "Republic of Turkey" not in names
+
+
+def _cand(name: str, kind: str, mentions: int) -> Candidate:
+    return Candidate(name, kind, mentions, (Sentence(0, name, ()),))
+
+
+def test_places_and_organisations_take_at_most_a_third_unless_people_run_out():
+    ranked = [_cand(f"P{i}", "state or place", 10 - i) for i in range(5)] + [_cand("Org", "organisation", 3)]
+    ranked += [_cand("Ann", "person", 2), _cand("Bob", "person", 1)]
+    chosen = [c.name for c in _balanced(ranked, 6)]
+    assert chosen == ["P0", "P1", "Org", "Ann", "Bob", "P2"]

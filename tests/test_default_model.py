@@ -18,8 +18,9 @@ def real_brief(seed_text):
 
 def test_seed_brief_names_the_right_actors_with_roles(real_brief, seed_text):
     actors = {a.name: a for a in real_brief.key_actors}
-    for name in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan"]:
+    for name in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan", "Nikol Pashinian"]:
         assert name in actors, sorted(actors)
+        assert actors[name].type == "person"
     assert "Minister of Defence" in actors["Zakir Hasanov"].role
     assert actors["Recep Tayyip Erdogan"].role == "Turkish President"
 
