@@ -56,7 +56,7 @@ class ModelConfig(BaseModel):
         description="'smollm2' (default), a local HF folder, a .gguf file, a cached hub id, "
         "or a model name on an OpenAI-compatible server.",
     )
-    backend: Literal["auto", "hf", "openai"] = "auto"
+    backend: Literal["auto", "hf", "llamacpp", "openai"] = "auto"
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key: str | None = None
     threads: int | None = Field(None, ge=1, description="Torch threads; default: all cores.")

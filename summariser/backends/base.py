@@ -56,9 +56,11 @@ def register_backend(name: str, factory: Callable[[ModelConfig], Backend]) -> No
 def _builtin() -> None:
     if "hf" not in _REGISTRY:
         from .hf import HFBackend
+        from .llamacpp import LlamaCppBackend
         from .openai_compat import OpenAIBackend
 
         register_backend("hf", HFBackend)
+        register_backend("llamacpp", LlamaCppBackend)
         register_backend("openai", OpenAIBackend)
 
 

@@ -66,6 +66,46 @@ def _gguf_cache_key(path: Path) -> str:
     return hashlib.sha256(f"{path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:16]
 
 
+def converted_dir(path: Path, config: ModelConfig) -> Path:
+    """Where the de-quantised weights (and tokenizer) of the GGUF file `path` are cached."""
+    return (config.cache_dir or default_cache_dir()) / "converted" / _gguf_cache_key(path)
+
+
+def resolve_gguf(name: str) -> Path | None:
+    """The GGUF file a model name means: the packaged default, a `.gguf` path, or None (not a GGUF)."""
+    if name.lower() in DEFAULT_ALIASES:
+        return default_gguf()
+    path = Path(name).expanduser()
+    if path.suffix != ".gguf":
+        return None
+    if not path.is_file():
+        raise ModelNotFoundError(f"GGUF file not found: {path}")
+    return path
+
+
+def gguf_model_id(name: str, path: Path) -> str:
+    """How a GGUF model is named in briefs' provenance."""
+    return "SmolLM2-135M-Instruct (Q4_1 GGUF)" if name.lower() in DEFAULT_ALIASES else path.name
+
+
+def encode_conversation(tok: Any, conversation: Conversation) -> list[int]:
+    """Token ids of a chat, rendered with the model's chat template; a final assistant turn is
+    continued (prefill) rather than closed."""
+    if tok.chat_template:
+        prefilled = conversation[-1]["role"] == "assistant"  # continue a started answer
+        ids = tok.apply_chat_template(
+            conversation,
+            add_generation_prompt=not prefilled,
+            continue_final_message=prefilled,
+            tokenize=True,
+        )
+        if isinstance(ids, dict) or hasattr(ids, "keys"):
+            ids = ids["input_ids"]
+        return list(ids)
+    text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
+    return list(tok(text)["input_ids"])
+
+
 class HFBackend(Backend):
     """A causal LM run with `generate`, batched with left padding."""
 
@@ -94,13 +134,10 @@ class HFBackend(Backend):
     # -- loading -----------------------------------------------------------------------------
     def _load(self, config: ModelConfig) -> tuple[str, Any, Any]:
         name = config.name
-        if name.lower() in DEFAULT_ALIASES:
-            return self._load_gguf(default_gguf(), config, model_id="SmolLM2-135M-Instruct (Q4_1 GGUF)")
+        gguf = resolve_gguf(name)
+        if gguf is not None:
+            return self._load_gguf(gguf, config, model_id=gguf_model_id(name, gguf))
         path = Path(name).expanduser()
-        if path.suffix == ".gguf":
-            if not path.is_file():
-                raise ModelNotFoundError(f"GGUF file not found: {path}")
-            return self._load_gguf(path, config, model_id=path.name)
         if path.is_dir():
             if not (path / "config.json").is_file():
                 raise ModelNotFoundError(f"{path} is not a Hugging Face model folder (no config.json)")
@@ -129,7 +166,7 @@ class HFBackend(Backend):
         return tok, model
 
     def _load_gguf(self, path: Path, config: ModelConfig, model_id: str) -> tuple[str, Any, Any]:
-        cache = (config.cache_dir or default_cache_dir()) / "converted" / _gguf_cache_key(path)
+        cache = converted_dir(path, config)
         if (cache / "config.json").is_file():
             try:
                 return (model_id, *self._from_pretrained(str(cache)))
@@ -165,19 +202,7 @@ class HFBackend(Backend):
         return self._tok
 
     def _encode(self, conversation: Conversation) -> list[int]:
-        if self._tok.chat_template:
-            prefilled = conversation[-1]["role"] == "assistant"  # continue a started answer
-            ids = self._tok.apply_chat_template(
-                conversation,
-                add_generation_prompt=not prefilled,
-                continue_final_message=prefilled,
-                tokenize=True,
-            )
-            if isinstance(ids, dict) or hasattr(ids, "keys"):
-                ids = ids["input_ids"]
-            return list(ids)
-        text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
-        return self._tok(text)["input_ids"]
+        return encode_conversation(self._tok, conversation)
 
     def _fixed_prefix(self, conversation: Conversation, ids: list[int]) -> tuple[int, ...]:
         """The tokens of the turns before the final question: the same for every call of a prompt.

@@ -1,0 +1,40 @@
+"""The optional llama.cpp backend: a clear error without the extra; same prompts as hf with it."""
+
+import sys
+
+import pytest
+
+from summariser.config import GenerationConfig, ModelConfig
+from summariser.errors import ConfigError, ModelNotFoundError
+
+
+def test_without_llama_cpp_python_the_error_says_how_to_install(monkeypatch):
+    from summariser.backends.llamacpp import LlamaCppBackend
+
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match="pip install 'llama-cpp-python"):
+        LlamaCppBackend(ModelConfig(backend="llamacpp"))
+
+
+def test_a_model_folder_is_refused_by_llamacpp(tmp_path):
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python (optional extra) not installed")
+    from summariser.backends.llamacpp import LlamaCppBackend
+
+    with pytest.raises(ModelNotFoundError, match="GGUF"):
+        LlamaCppBackend(ModelConfig(name=str(tmp_path), backend="llamacpp"))
+
+
+def test_llamacpp_answers_the_same_prompt_tokens_as_hf():
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python (optional extra) not installed")
+    from summariser.backends.base import get_backend
+    from summariser.backends.hf import encode_conversation
+
+    lc = get_backend(ModelConfig(backend="llamacpp"))
+    hf = get_backend(ModelConfig(backend="hf"))
+    conv = [{"role": "user", "content": "Name the capital of France."}, {"role": "assistant", "content": "The capital is"}]
+    assert encode_conversation(lc.tokenizer(), conv) == hf._encode(conv)
+    answer = lc.generate([conv], GenerationConfig(max_new_tokens=8))[0]
+    assert "Paris" in answer and "capital of France" not in answer  # continues the prefill, no echo
+    calls = iter([False, True])
+    with pytest.raises(Exception, match="cancelled"):
+        lc.generate([conv, conv], GenerationConfig(max_new_tokens=8), should_stop=lambda: next(calls, True))
