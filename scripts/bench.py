@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -76,7 +77,7 @@ print(t1 - t0, time.perf_counter() - t0)
 """
 
 CHILD_LONG = """
-import json, resource, sys, time
+import json, sys, time
 from summariser.load import Document
 from summariser.pipeline import Summariser
 sys.path.insert(0, {scripts!r})
@@ -85,8 +86,10 @@ text = synthetic({words})
 s = Summariser()
 t = time.perf_counter()
 brief = s.brief(Document("long", "long", text))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({{"seconds": time.perf_counter() - t, "chunks": brief.sources[0].chunks,
-                  "words": len(text.split()), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "words": len(text.split()), "peak_rss_mb": hwm / 1024}}))
 """
 
 
@@ -129,6 +132,7 @@ def bench_ours(docs: list[str]) -> dict[str, Any]:
     tok.eos_token_id = eos
     timing = time_per_doc(lambda text: s.brief(Document("bench", "bench", text)), docs)
     return {
+        "dtype": getattr(backend, "dtype", "float32"),
         "model_load_s": round(load_s, 2),
         "cold_start_to_first_token_s": round(first_token_s, 2),
         "prompt_tokens": prompt_tokens,
@@ -194,11 +198,51 @@ def bench_llamacpp(docs: list[str]) -> dict[str, Any]:
     return {"model_load_s": round(load, 2), **time_per_doc(summarise, docs)}
 
 
+# Each speed step of the default path, measured on the same documents (see README "Performance").
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("float32, no prefix cache (before)", {"model": {"dtype": "float32", "prefix_cache": False}}),
+    ("float32 + prefix cache", {"model": {"dtype": "float32", "prefix_cache": True}}),
+    ("bfloat16 + prefix cache", {"model": {"dtype": "bfloat16", "prefix_cache": True}}),
+    ("--backend llamacpp", {"model": {"backend": "llamacpp"}}),
+]
+
+
+def bench_steps(docs: list[str]) -> list[dict[str, Any]]:
+    """Full briefs per document under each speed step; the same briefs are compared with the first."""
+    from summariser.config import load_settings
+    from summariser.errors import ConfigError
+    from summariser.load import Document
+    from summariser.pipeline import Summariser
+
+    rows: list[dict[str, Any]] = []
+    reference: list[dict[str, Any]] | None = None
+    for label, sections in STEPS:
+        try:
+            s = Summariser(load_settings(**sections))
+        except ConfigError as exc:
+            rows.append({"step": label, "skipped": str(exc)})
+            continue
+        briefs: list[dict[str, Any]] = []
+
+        def run(text: str, s: Summariser = s, briefs: list[dict[str, Any]] = briefs) -> None:
+            briefs.append(s.brief(Document("bench", "bench", text)).model_dump(exclude={"provenance"}))
+
+        timing = time_per_doc(run, docs)
+        briefs = briefs[1:]  # the warm-up
+        reference = reference or briefs
+        same = sum(a == b for a, b in zip(reference, briefs))
+        rows.append({"step": label, **timing, "briefs_identical_to_first_step": f"{same}/{len(briefs)}"})
+        print("step", rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10)
     parser.add_argument("--lengths", type=int, nargs="*", default=[1000, 5000, 20000, 100000])
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--readme", action="store_true", help="also replace the table in README.md")
+    parser.add_argument("--skip-steps", action="store_true", help="do not re-measure each speed step")
     args = parser.parse_args()
     docs = articles(args.docs)
     results: dict[str, Any] = {
@@ -213,6 +257,8 @@ def main() -> None:
         print("langchain", results["langchain"], flush=True)
         results["llamacpp"] = bench_llamacpp(docs)
         print("llamacpp", results["llamacpp"], flush=True)
+    if not args.skip_steps:
+        results["steps"] = bench_steps(docs)
     scaling = []
     for words in args.lengths:
         row = json.loads(run_child(CHILD_LONG.format(words=words, scripts=str(ROOT / "scripts"))))
@@ -229,11 +275,19 @@ def main() -> None:
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "latest.md").write_text(markdown(results))
     print(markdown(results))
+    if args.readme:
+        readme = ROOT / "README.md"
+        table = markdown(results).replace("# Benchmark", "#### Benchmark", 1).strip()
+        text = re.sub(r"(<!-- bench:start -->\n).*?(\n\n[^\n]*\n<!-- bench:end -->)",
+                      lambda m: m.group(1) + table + m.group(2), readme.read_text(encoding="utf-8"), flags=re.DOTALL)
+        readme.write_text(text, encoding="utf-8")
+        print("README.md: benchmark table replaced")
 
 
 def markdown(r: dict[str, Any]) -> str:
     ours = r["ours"]
     lines = [f"# Benchmark ({r['date']}, {r['machine']}, {r['documents']} FRANK CNN/DM documents)", "",
+             f"Ours: default settings (model.dtype auto resolves to {ours.get('dtype', 'float32')} here).", "",
              "| measure | ours | plain LangChain map-reduce | llama.cpp |", "|---|---|---|---|"]
     peers = [r.get("langchain", {"skipped": "not run"}), r.get("llamacpp", {"skipped": "not run"})]
     for key, label in [("model_load_s", "model load (s)"), ("seconds_per_doc", "seconds per document"),
@@ -249,6 +303,16 @@ def markdown(r: dict[str, Any]) -> str:
     lines += ["", "Ratios (ours / theirs): " + (", ".join(ratios) or "none measured")]
     if skipped:
         lines += ["", "Skipped: " + "; ".join(skipped)]
+    if r.get("steps"):
+        lines += ["", "Speed steps of our pipeline (full briefs, same documents):", "",
+                  "| step | seconds per document | documents per minute | briefs identical to the first step |",
+                  "|---|---|---|---|"]
+        for row in r["steps"]:
+            if "skipped" in row:
+                lines.append(f"| {row['step']} | skipped: {row['skipped']} | | |")
+            else:
+                lines.append(f"| {row['step']} | {row['seconds_per_doc']} | {row['docs_per_min']} | "
+                             f"{row['briefs_identical_to_first_step']} |")
     lines += ["", "| document words | chunks | seconds | seconds per 1k words | peak RSS (MB) |", "|---|---|---|---|---|"]
     for row in r["scaling"]:
         lines.append(f"| {row['words']} | {row['chunks']} | {row['seconds']:.1f} | {row['seconds_per_1k_words']} | "
