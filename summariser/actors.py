@@ -195,6 +195,43 @@ def syntactic_role(name: str, sentence: str) -> str | None:
     return ", ".join(dict.fromkeys(parts)) or None
 
 
+# Complements of a verb that say what its subject does (objects, prepositional phrases, particles).
+_ACTION_DEPS = frozenset({"dobj", "prep", "prt", "attr", "acomp", "agent", "xcomp", "dative", "oprd"})
+
+
+def action_role(name: str, sentence: str, max_words: int = 12) -> str | None:
+    """What the sentence says the actor does, when it is the subject of a verb.
+
+    'Turkey and Azerbaijan conduct joint military manoeuvres in Nakhichevan' gives Azerbaijan
+    'conduct joint military manoeuvres in Nakhichevan'. The verb and as many of its complements as
+    fit in `max_words` words, all the source's own words; None when the actor is not a subject.
+    """
+    at = sentence.find(name)
+    if at < 0:
+        return None
+    doc = load_spacy()(sentence)
+    span = doc.char_span(at, at + len(name), alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.dep_ == "conj" and token.head.i < token.i:  # 'Turkey and Azerbaijan' share the verb
+        token = token.head
+    verb = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX") or verb.i < token.i:
+        return None
+    start = min([verb.i] + [t.i for t in verb.lefts if t.dep_ in ("aux", "auxpass", "neg") and t.i > token.i])
+    end = verb.i
+    for child in verb.rights:
+        if child.dep_ not in _ACTION_DEPS:
+            break  # a clause or punctuation ends what is said about the subject
+        if child.right_edge.i - start + 1 > max_words:
+            break
+        end = child.right_edge.i
+    if end == verb.i:
+        return None  # a bare verb ('objected') says too little
+    return _phrase(doc[start : end + 1]) or None
+
+
 def role_is_grounded(role: str, name: str, evidence: str, window: int = 8) -> bool:
     """A model-written role counts only if it is the evidence sentence's words, said near the name.
 
@@ -214,10 +251,11 @@ def role_is_grounded(role: str, name: str, evidence: str, window: int = 8) -> bo
 
 @dataclass(frozen=True)
 class Ranked:
-    """A candidate with the role the source gives it, if the parse finds one."""
+    """A candidate with the role the source gives it (a title), or what it does there, if any."""
 
     candidate: Candidate
     role: str | None
+    action: str | None = None
 
 
 def select_actors(sentences: Sequence[Sentence], limit: int) -> list[Ranked]:
@@ -228,4 +266,5 @@ def select_actors(sentences: Sequence[Sentence], limit: int) -> list[Ranked]:
     pool = [replace(c, type="person") if (r := roles[c.name]) and is_person_title(r) else c for c in pool]
     # A described actor (a person with a title) matters more than its mention count alone says.
     pool.sort(key=lambda c: (-(c.mentions + (2 if roles[c.name] else 0)), c.sentences[0].index))
-    return [Ranked(c, roles[c.name]) for c in _balanced(pool, limit)]
+    chosen = _balanced(pool, limit)
+    return [Ranked(c, roles[c.name], None if roles[c.name] else action_role(c.name, c.evidence.text)) for c in chosen]

@@ -220,8 +220,9 @@ class Summariser:
             )
         else:  # the cited sentences speak for themselves
             judgment_answers, implication_answers = [""] * len(judged), [""] * len(forward)
-        # Roles come from the parse where the sentence gives one; the model answers for the rest.
-        roles = {r.candidate.name: r.role for r in ranked_actors}
+        # Roles come from the parse where the sentence gives one (a title, else what the actor does
+        # there); the model answers for the rest.
+        roles = {r.candidate.name: r.role or r.action for r in ranked_actors}
         asked = [a for a in actors if not roles[a.name]]
         role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
         role_answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(

@@ -1,6 +1,15 @@
 import pytest
 
-from summariser.actors import Candidate, _balanced, find_actors, is_person_title, role_is_grounded, select_actors, syntactic_role
+from summariser.actors import (
+    Candidate,
+    _balanced,
+    action_role,
+    find_actors,
+    is_person_title,
+    role_is_grounded,
+    select_actors,
+    syntactic_role,
+)
 from summariser.nlp import Sentence
 from summariser.nlp import analyse
 
@@ -96,3 +105,24 @@ def test_places_and_organisations_take_at_most_a_third_unless_people_run_out():
     ranked += [_cand("Ann", "person", 2), _cand("Bob", "person", 1)]
     chosen = [c.name for c in _balanced(ranked, 6)]
     assert chosen == ["P0", "P1", "Org", "Ann", "Bob", "P2"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "action"),
+    [
+        ("Acme Corp", "Acme Corp cut 300 jobs in Ohio on Monday.", "cut 300 jobs in Ohio on Monday"),
+        ("Chancey Luna", "Chancey Luna was charged with first-degree murder.", "was charged with first-degree murder"),
+        ("Athens", "Greece said Athens implemented some of the reforms.", "implemented some of the reforms"),
+        ("Turkey", "Turkey objected.", None),  # a bare verb says too little
+        ("Ohio", "Acme Corp cut 300 jobs in Ohio.", None),  # not the subject
+    ],
+)
+def test_what_an_actor_does_comes_from_the_sentence(name, sentence, action):
+    assert action_role(name, sentence) == action
+
+
+def test_an_action_is_only_used_where_the_source_gives_no_title():
+    text = "Turkish President Recep Tayyip Erdogan visited Baku. Acme Corp cut 300 jobs in Ohio on Monday."
+    ranked = {r.candidate.name: r for r in select_actors(analyse(text), 10)}
+    assert ranked["Recep Tayyip Erdogan"].role == "Turkish President" and ranked["Recep Tayyip Erdogan"].action is None
+    assert ranked["Acme Corp"].role is None and ranked["Acme Corp"].action == "cut 300 jobs in Ohio on Monday"

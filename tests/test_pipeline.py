@@ -87,3 +87,13 @@ def test_combined_brief_lists_every_source(tiny, seed_text):
 def test_cancel_stops_before_the_model_runs(tiny, seed_text):
     with pytest.raises(Cancelled):
         tiny.brief(Document("seed", "seed.txt", seed_text), should_stop=lambda: True)
+
+
+def test_actor_roles_come_from_the_parse_before_the_model(tiny):
+    text = ("Turkish President Recep Tayyip Erdogan visited Baku on Monday for talks on trade. "
+            "Acme Corp cut 300 jobs in Ohio on Monday after a fall in orders. "
+            "The company said more cuts could follow next year if demand stays weak.")
+    roles = {a.name: a.role for a in tiny.brief(Document("t", "t.txt", text)).key_actors}
+    assert roles["Recep Tayyip Erdogan"] == "Turkish President"
+    # What the sentence says Acme did; the random model's answer is never needed.
+    assert roles["Acme Corp"] == "cut 300 jobs in Ohio on Monday after a fall in orders"
