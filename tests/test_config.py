@@ -37,3 +37,13 @@ def test_bad_values_give_one_line_errors(tmp_path: Path):
         load_settings(tmp_path / "missing.toml")
     with pytest.raises(ConfigError, match="unknown setting generation.temprature"):
         load_settings(generation={"temprature": 0.1})
+
+
+def test_dtype_and_backend_flags_reach_the_settings():
+    from summariser.cli.options import build_settings
+
+    assert build_settings().model.dtype == "auto"
+    s = build_settings(dtype="float32", backend="llamacpp")
+    assert (s.model.dtype, s.model.backend) == ("float32", "llamacpp")
+    with pytest.raises(ConfigError, match="dtype"):
+        build_settings(dtype="fp8")

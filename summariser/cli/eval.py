@@ -9,7 +9,8 @@ import typer
 
 from . import app
 from .options import (
-    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, MaxNewOpt, ModelOpt, OverlapOpt, SeedOpt, TempOpt, ThreadsOpt,
+    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, DtypeOpt, MaxNewOpt, ModelOpt, OverlapOpt, SeedOpt, TempOpt,
+    ThreadsOpt,
     build_settings,
 )
 
@@ -54,6 +55,7 @@ def evaluate(
     overlap: Optional[int] = OverlapOpt,
     threads: Optional[int] = ThreadsOpt,
     bluf_mode: Optional[str] = BlufModeOpt,
+    dtype: Optional[str] = DtypeOpt,
 ) -> None:
     """Run an evaluation suite and write per-document scores, a summary and an HTML report."""
     if ctx.invoked_subcommand:
@@ -75,7 +77,7 @@ def evaluate(
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads, bluf_mode)
+                                  chunk_tokens, overlap, threads, bluf_mode, dtype)
         chosen = load_suite(suite) if suite else adhoc_suite(data, text_field, ref_field, limit)  # type: ignore[arg-type]
         if limit:
             chosen = chosen.model_copy(update={"limit": limit})

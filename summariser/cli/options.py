@@ -33,6 +33,10 @@ BlufModeOpt = typer.Option(
     None, "--bluf-mode", help="extract (default) | compress | abstract: how the BLUF is written (see README).",
     rich_help_panel=MODEL_PANEL,
 )
+DtypeOpt = typer.Option(
+    None, "--dtype", help="hf backend: auto (default: bfloat16 where the CPU has native bf16, else float32) | "
+    "float32 | bfloat16.", rich_help_panel=MODEL_PANEL,
+)
 ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for torch (default: all cores).",
                           rich_help_panel=MODEL_PANEL)
 
@@ -49,10 +53,11 @@ def build_settings(
     overlap: int | None = None,
     threads: int | None = None,
     bluf_mode: str | None = None,
+    dtype: str | None = None,
 ) -> Settings:
     """Settings from a config file, the environment and the flags that were given."""
     sections: dict[str, dict[str, Any]] = {
-        "model": {"name": model, "backend": backend, "base_url": base_url, "threads": threads},
+        "model": {"name": model, "backend": backend, "base_url": base_url, "threads": threads, "dtype": dtype},
         "generation": {"max_new_tokens": max_new_tokens, "temperature": temperature, "seed": seed},
         "chunking": {"chunk_tokens": chunk_tokens, "overlap_tokens": overlap},
         "brief": {"bluf_mode": bluf_mode},

@@ -21,6 +21,7 @@ from .options import (
     OverlapOpt,
     SeedOpt,
     TempOpt,
+    DtypeOpt,
     ThreadsOpt,
     build_settings,
 )
@@ -65,6 +66,7 @@ def run(
     overlap: Optional[int] = OverlapOpt,
     threads: Optional[int] = ThreadsOpt,
     bluf_mode: Optional[str] = BlufModeOpt,
+    dtype: Optional[str] = DtypeOpt,
 ) -> None:
     """Write a brief of each document (or one over all with --combine)."""
     from rich.console import Console
@@ -83,7 +85,7 @@ def run(
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads, bluf_mode)
+                                  chunk_tokens, overlap, threads, bluf_mode, dtype)
     except SummariserError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
