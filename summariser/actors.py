@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .check import SourceIndex, clean_answer
 from .nlp import Sentence, load_spacy
 
 LABEL_TO_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place"}
@@ -247,6 +248,15 @@ def role_is_grounded(role: str, name: str, evidence: str, window: int = 8) -> bo
     name_at = [i for i, t in enumerate(tokens) if t == name.split()[-1].lower()]
     role_at = [i for i, t in enumerate(tokens) if t == words[0]]
     return any(abs(i - j) <= window for i in name_at for j in role_at)
+
+
+def checked_role(answer: str, candidate: Candidate, source: SourceIndex) -> str | None:
+    """A model's answer about an actor's role, kept only if it is the evidence sentence's words
+    (`role_is_grounded`) and names no entity or number the source does not contain."""
+    role = clean_answer(answer).rstrip(".")
+    if not role_is_grounded(role, candidate.name, candidate.evidence.text) or source.unsupported(role):
+        return None
+    return role
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import __version__
-from .actors import role_is_grounded, select_actors
+from .actors import checked_role, select_actors
 from .backends.base import Backend, backend_name, get_backend
 from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
-from .check import SourceIndex, addresses_model, clean_answer
+from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
@@ -229,8 +229,7 @@ class Summariser:
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):
-            role = clean_answer(answer).rstrip(".")
-            roles[cand.name] = role if role_is_grounded(role, cand.name, cand.evidence.text) else None
+            roles[cand.name] = checked_role(answer, cand, source)
 
         judgments = []
         for s, answer in zip(judged, judgment_answers):

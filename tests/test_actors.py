@@ -4,6 +4,7 @@ from summariser.actors import (
     Candidate,
     _balanced,
     action_role,
+    checked_role,
     find_actors,
     is_person_title,
     role_is_grounded,
@@ -126,3 +127,15 @@ def test_an_action_is_only_used_where_the_source_gives_no_title():
     ranked = {r.candidate.name: r for r in select_actors(analyse(text), 10)}
     assert ranked["Recep Tayyip Erdogan"].role == "Turkish President" and ranked["Recep Tayyip Erdogan"].action is None
     assert ranked["Acme Corp"].role is None and ranked["Acme Corp"].action == "cut 300 jobs in Ohio on Monday"
+
+
+def test_a_model_role_is_kept_only_if_grounded_and_naming_nothing_new():
+    from summariser.check import SourceIndex
+
+    sentence = "Bob Stone of Leeds, named the best young engineer of the year, won the prize."
+    bob = next(c for c in find_actors(analyse(sentence), 5) if c.name == "Bob Stone")
+    source = SourceIndex(sentence)
+    assert checked_role(" the best young engineer of the year.", bob, source) == "the best young engineer of the year"
+    assert checked_role(" a close friend of the mayor", bob, source) is None  # not the sentence's words
+    # The sentence's words, but naming a company the source never mentions.
+    assert checked_role(" the best young engineer of the year at Google", bob, source) is None

@@ -61,6 +61,13 @@ def test_side_metrics():
     assert metrics.actor_grounding(src, ["Angela Merkel", "Olaf Scholz"]) == 0.5
 
 
+def test_brief_fields_are_read_one_by_one_for_entity_precision():
+    src = SourceIndex("Robert Downey Jr played Iron Man in the film.")
+    # Joined, the name and its role read as one entity the source does not contain.
+    assert metrics.entity_precision(src, "Robert Downey Jr Iron Man") == 0.0
+    assert metrics.entity_precision(src, ["Robert Downey Jr", "Iron Man"]) == 1.0
+
+
 def test_run_scores_ours_baselines_and_peers_on_the_same_documents(tmp_path, tiny_settings, tiny):
     rows = frank_rows("frank-cnndm", 3)
     rows.insert(1, {"id": "bad", "article": "", "reference": "x"})

@@ -35,9 +35,13 @@ def novel_ngrams(source: str, summary: str, n: int = 2) -> float:
     return sum(g not in pool for g in mine) / len(mine)
 
 
-def entity_precision(source: SourceIndex, summary: str) -> float | None:
-    """Share of named entities in `summary` that occur in the source (None when it names none)."""
-    ents = [e.text for e in entities_of(summary) if e.label not in {"ORDINAL", "CARDINAL"}]
+def entity_precision(source: SourceIndex, summary: str | Sequence[str]) -> float | None:
+    """Share of named entities in `summary` that occur in the source (None when it names none).
+
+    A list is read part by part (a brief's fields), so no entity spans two fields.
+    """
+    parts = [summary] if isinstance(summary, str) else list(summary)
+    ents = [e.text for part in parts for e in entities_of(part) if e.label not in {"ORDINAL", "CARDINAL"}]
     if not ents:
         return None
     return sum(source.contains(e) for e in ents) / len(ents)

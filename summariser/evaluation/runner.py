@@ -84,11 +84,12 @@ def score_row(row: Row, system: str, summary: str, rouge_types: list[str], brief
     record["novel_bigrams"] = round(metrics.novel_ngrams(row.text, summary), 4)
     record["entity_precision"] = metrics.entity_precision(source, summary)
     if brief is not None:
-        whole = " ".join(
+        # Field by field: 'Kermit the Frog' and its role 'Frog' joined would read as one entity.
+        whole = (
             [brief.title, brief.bluf]
             + [j.statement for j in brief.key_judgments]
             + [i.statement for i in brief.implications]
-            + [f"{a.name}: {a.role}" for a in brief.key_actors]
+            + [part for a in brief.key_actors for part in (a.name, a.role)]
         )
         record["brief_entity_precision"] = metrics.entity_precision(source, whole)
         record["actor_grounding"] = metrics.actor_grounding(source, [a.name for a in brief.key_actors])
