@@ -161,20 +161,24 @@ def _climb(head: Any) -> Any:
     return head
 
 
+def _name_span(name: str, sentence: str) -> Any | None:
+    """The parsed span of `name` in `sentence` (None if it is not there or not on token bounds)."""
+    at = sentence.find(name)
+    if at < 0:
+        return None
+    return load_spacy()(sentence).char_span(at, at + len(name), alignment_mode="expand")
+
+
 def syntactic_role(name: str, sentence: str) -> str | None:
     """The title or description the sentence gives the actor: 'Turkish President', 'the head of X'.
 
     Read from the dependency parse (titles before the name, appositions on either side), so the
     role is the source's own words about this actor and cannot be someone else's.
     """
-    at = sentence.find(name)
-    if at < 0:
-        return None
-    doc = load_spacy()(sentence)
-    span = doc.char_span(at, at + len(name), alignment_mode="expand")
+    span = _name_span(name, sentence)
     if span is None:
         return None
-    root = span.root
+    doc, root = span.doc, span.root
     parts: list[str] = []
     titles = [t for t in root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i < span.start]
     if root.dep_ in ("appos", "conj") and root.head.i < span.start:
@@ -207,14 +211,10 @@ def action_role(name: str, sentence: str, max_words: int = 12) -> str | None:
     'conduct joint military manoeuvres in Nakhichevan'. The verb and as many of its complements as
     fit in `max_words` words, all the source's own words; None when the actor is not a subject.
     """
-    at = sentence.find(name)
-    if at < 0:
-        return None
-    doc = load_spacy()(sentence)
-    span = doc.char_span(at, at + len(name), alignment_mode="expand")
+    span = _name_span(name, sentence)
     if span is None:
         return None
-    token = span.root
+    doc, token = span.doc, span.root
     while token.dep_ == "conj" and token.head.i < token.i:  # 'Turkey and Azerbaijan' share the verb
         token = token.head
     verb = token.head
