@@ -88,20 +88,20 @@ def gguf_model_id(name: str, path: Path) -> str:
     return "SmolLM2-135M-Instruct (Q4_1 GGUF)" if name.lower() in DEFAULT_ALIASES else path.name
 
 
+def _template_ids(tok: Any, conversation: Conversation, **options: bool) -> list[int]:
+    """Token ids of `conversation` rendered with the chat template (newer tokenizers return a dict)."""
+    ids = tok.apply_chat_template(conversation, tokenize=True, **options)
+    if isinstance(ids, dict) or hasattr(ids, "keys"):
+        ids = ids["input_ids"]
+    return list(ids)
+
+
 def encode_conversation(tok: Any, conversation: Conversation) -> list[int]:
     """Token ids of a chat, rendered with the model's chat template; a final assistant turn is
     continued (prefill) rather than closed."""
     if tok.chat_template:
         prefilled = conversation[-1]["role"] == "assistant"  # continue a started answer
-        ids = tok.apply_chat_template(
-            conversation,
-            add_generation_prompt=not prefilled,
-            continue_final_message=prefilled,
-            tokenize=True,
-        )
-        if isinstance(ids, dict) or hasattr(ids, "keys"):
-            ids = ids["input_ids"]
-        return list(ids)
+        return _template_ids(tok, conversation, add_generation_prompt=not prefilled, continue_final_message=prefilled)
     text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
     return list(tok(text)["input_ids"])
 
@@ -212,10 +212,7 @@ class HFBackend(Backend):
         last_user = max((i for i, m in enumerate(conversation) if m["role"] == "user"), default=0)
         if not self.config.prefix_cache or last_user == 0 or not self._tok.chat_template:
             return ()
-        head = self._tok.apply_chat_template(conversation[:last_user], add_generation_prompt=False, tokenize=True)
-        if isinstance(head, dict) or hasattr(head, "keys"):
-            head = head["input_ids"]
-        head = list(head)
+        head = _template_ids(self._tok, conversation[:last_user], add_generation_prompt=False)
         # Too short to be worth a cache, or not a clean prefix (a template that rewrites earlier turns).
         if len(head) < 16 or len(head) >= len(ids) or ids[: len(head)] != head:
             return ()
