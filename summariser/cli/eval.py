@@ -81,7 +81,7 @@ def evaluate(
         chosen = load_suite(suite) if suite else adhoc_suite(data, text_field, ref_field, limit)  # type: ignore[arg-type]
         if limit:
             chosen = chosen.model_copy(update={"limit": limit})
-        tag = hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:8]
+        tag = hashlib.sha256(settings.model_dump_json(exclude={"load"}).encode()).hexdigest()[:8]
         model_slug = Path(settings.model.name).stem.replace(" ", "_")
         run_dir = out or Path("runs") / f"{chosen.name}-{model_slug}-{tag}" / (f"n{chosen.limit}" if chosen.limit else "all")
         with Progress(TextColumn("briefs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

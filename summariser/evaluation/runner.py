@@ -57,7 +57,8 @@ def _fingerprint() -> str:
 
 def cache_key(row: Row, settings: Settings) -> str:
     """Identifies a brief by document text, model, settings and pipeline version."""
-    payload = "|".join([row.text, settings.model_dump_json(), _fingerprint()])
+    # Reading limits ([load]) never change a brief, so they are not part of the key.
+    payload = "|".join([row.text, settings.model_dump_json(exclude={"load"}), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -189,7 +190,7 @@ def run_suite(
         "failures": failures,
         "multi_reference": "max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
         "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
+        "settings": json.loads(settings.model_dump_json(exclude={"load"})),
         "version": __version__,
         "generated_briefs": generated,
         "wall_seconds": round(time.perf_counter() - started, 1),
