@@ -363,6 +363,8 @@ def _walk(base: Path, walk: _Walk) -> Iterator[tuple[str, Path | LoadFailure]]:
         for entry in entries:
             path = Path(entry.path)
             rel_path = f"{rel}{entry.name}"
+            if walk.written and _is_hidden(entry.name) and walk.written(path):
+                continue  # the tool's own lock and temporary files: bookkeeping, not candidates
             if _is_hidden(entry.name):
                 yield rel_path, Skipped(str(path), "hidden file or folder", "hidden")
                 continue

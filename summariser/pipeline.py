@@ -19,6 +19,7 @@ from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
 from .judgments import cite, confidence_of, is_forward_looking, likelihood_of, restate
+from .language import detect
 from .llm import make_chain
 from .load import Document
 from .merge import merge_notes
@@ -106,6 +107,9 @@ class Summariser:
             raise DocumentError("no sentences found in the text")
         source = SourceIndex("\n".join(d.text for d in docs))
         warnings: list[str] = []
+        language = detect("\n".join(d.text for d in docs))  # the spaCy model and default LLM are English-only
+        if language.warning:
+            warnings.append(language.warning)
         left_out = sum(p.left_out for p in prepared)
         if left_out:
             warnings.append(f"left out {left_out} sentence(s) that address an AI model (possible prompt injection)")
@@ -141,7 +145,8 @@ class Summariser:
                 bluf_text = " ".join(s.text for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
+        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
+                              actors=language.english)  # no parse debris presented as actors
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
@@ -198,6 +203,7 @@ class Summariser:
         source: SourceIndex,
         warnings: list[str],
         should_stop: Callable[[], bool] | None = None,
+        actors: bool = True,
     ) -> Brief:
         cfg = self.settings
         gen = cfg.generation.model_copy(update={"max_new_tokens": min(64, cfg.generation.max_new_tokens)})
@@ -208,7 +214,7 @@ class Summariser:
         judged = [s for s in ranked if overlap(s.text, bluf) < 0.7][: cfg.brief.max_judgments]
         # Implications rest on forward-looking sentences: what the source says may come next.
         forward = [s for s in ranked if is_forward_looking(s.text) and s not in judged][: cfg.brief.max_implications]
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
+        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details and actors else []
         actors = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:

@@ -71,7 +71,7 @@ def evaluate(
     from ..evaluation.runner import run_suite
     from ..evaluation.suites import adhoc_suite, load_suite
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     if (suite is None) == (data is None):
         err.print("[red]error:[/] give --suite NAME or --data FILE.jsonl (see brief eval --help)")
         raise typer.Exit(2)

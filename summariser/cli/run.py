@@ -97,7 +97,7 @@ def run(
     from ..load import iter_documents
     from .progress import BatchProgress
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     if format not in ("md", "json", "both"):
         err.print(f"[red]error:[/] --format must be md, json or both, not {format!r}")
         raise typer.Exit(2)
@@ -168,7 +168,8 @@ def run(
         interrupted = True
     except OutputError as exc:  # the output folder cannot be used or written: stop, nothing half-written
         err.print(f"[red]error:[/] {escape(str(exc))}")
-        err.print(escape(tally.line(time.perf_counter() - started) + (f"; log: {out / 'run-log.jsonl'}" if out else "")))
+        if sum(tally.status.values()):
+            err.print(escape(tally.line(time.perf_counter() - started) + f"; log: {out / 'run-log.jsonl'}"))
         raise typer.Exit(2) from None
     except SummariserError as exc:  # e.g. the model is missing: nothing can be briefed
         err.print(f"[red]error:[/] {escape(str(exc))}")

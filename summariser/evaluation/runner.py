@@ -40,7 +40,7 @@ def scored_text(brief: Brief, part: str) -> str:
 
 
 # The modules whose code decides what a brief says (not how it is shown, stored or scored).
-BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
+BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments", "language",
                  "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
                  "backends/openai_compat")
 
