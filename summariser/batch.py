@@ -24,14 +24,15 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from . import __version__
 from .brief import Brief
-from .errors import ConfigError, ModelNotFoundError, OutputError, SummariserError
+from .errors import ConfigError, ModelLoadError, ModelNotFoundError, OutputError, SummariserError
 from .load import Document, LoadFailure, Skipped
 from .render import to_json, to_markdown
 
@@ -392,6 +393,33 @@ def attempt(make_brief: BriefFn, docs: list[Document]) -> tuple[Brief | None, st
     except Exception as exc:  # noqa: BLE001 - one document must not stop the batch
         error = f"internal error: {exc.__class__.__name__}: {exc}"
     return None, error, time.perf_counter() - started
+
+
+def load_summariser(settings: Settings) -> Any:
+    """The pipeline with its model loaded. A model that is found but cannot be loaded (a text file renamed
+    .gguf, a damaged folder) raises `ModelLoadError`: every document would fail the same way."""
+    from .pipeline import Summariser
+
+    try:
+        return Summariser(settings)
+    except SummariserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure here is the model's, not a document's
+        raise ModelLoadError(f"cannot load the model {settings.model.name}: {exc.__class__.__name__}: {exc}") from None
+
+
+def lazy_brief(settings: Settings, loading: Callable[[], AbstractContextManager[object]] | None = None) -> BriefFn:
+    """A brief function whose model loads on first use (a run where everything is done loads nothing);
+    `loading` gives a context shown while it loads (a spinner)."""
+    loaded: list[Any] = []
+
+    def make_brief(docs: list[Document], **kwargs: Any) -> Brief:
+        if not loaded:
+            with loading() if loading else nullcontext():
+                loaded.append(load_summariser(settings))
+        return loaded[0].brief(docs, **kwargs)  # type: ignore[no-any-return]
+
+    return make_brief
 
 
 class Executor(Protocol):

@@ -92,14 +92,14 @@ def run(
     from rich.console import Console
     from rich.markup import escape
 
-    from ..batch import LocalExecutor, OutputFolder, Tally, formats_of, render, run_batch, settings_key
-    from ..errors import ModelLoadError, OutputError, SummariserError
+    from ..batch import LocalExecutor, OutputFolder, Tally, formats_of, lazy_brief, render, run_batch, settings_key
+    from ..errors import OutputError, SummariserError
     from ..load import iter_documents
     from .progress import BatchProgress
 
     err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     if format not in ("md", "json", "both"):
-        err.print(f"[red]error:[/] --format must be md, json or both, not {format!r}")
+        err.print(f"[red]error:[/] --format must be md, json or both, not {escape(repr(format))}")
         raise typer.Exit(2)
     if out is None and format == "both":
         err.print("[red]error:[/] --format both needs --out (two files per document)")
@@ -113,22 +113,10 @@ def run(
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
-    summariser = None
+    brief_fn = lazy_brief(settings, loading=lambda: err.status("loading the model…"))
 
     def make_brief(docs):  # the model loads on first use: a run where all is done loads nothing
-        nonlocal summariser
-        from ..pipeline import Summariser
-
-        if summariser is None:
-            with err.status("loading the model…"):
-                try:
-                    summariser = Summariser(settings)
-                except SummariserError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - a damaged model file: every document would fail
-                    raise ModelLoadError(f"cannot load the model {settings.model.name}: "
-                                         f"{exc.__class__.__name__}: {exc}") from None
-        return summariser.brief(docs, progress=progress.on_event)
+        return brief_fn(docs, progress=progress.on_event)
 
     def show(outcome, brief) -> None:
         if out is None and brief is not None:

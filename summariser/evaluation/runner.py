@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..batch import atomic_write
+from ..batch import Executor, Job, LocalExecutor, atomic_write, lazy_brief
 from ..brief import Brief
 from ..check import SourceIndex
 from ..config import Settings
+from ..errors import SummariserError
 from ..load import Document
 from ..prompts import prompts_dir
 from . import metrics
@@ -127,8 +128,13 @@ def run_suite(
     cache_dir: Path,
     make_brief: Callable[[Document], Brief] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
-    """Brief (or reuse cached briefs), score everything and write the run folder."""
+    """Brief (or reuse cached briefs), score everything and write the run folder.
+
+    Briefs are computed by `executor` (default: `make_brief`, or the pipeline, in this process; the
+    Ray executor spreads them over a cluster) and cached here as they arrive.
+    """
     started = time.perf_counter()
     rows: list[Row] = []
     failures: list[dict[str, Any]] = []
@@ -139,35 +145,42 @@ def run_suite(
             rows.append(item)
     cache_dir.mkdir(parents=True, exist_ok=True)
     briefs: dict[str, Brief] = {}
-    generated = 0
-    for done, row in enumerate(rows):
+    jobs: list[Job] = []
+    done = 0
+    for row in rows:
         path = cache_dir / f"{cache_key(row, settings)}.json"
         if path.is_file():
             try:
                 briefs[row.id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
+                done += 1
                 if on_progress:
-                    on_progress(done + 1, len(rows), "cached")
+                    on_progress(done, len(rows), "cached")
                 continue
             except ValueError:
                 pass  # a damaged cache entry is regenerated
+        jobs.append(Job(row.id, [Document(id=row.id, name=row.id, text=row.text)], path.stem, row.id, [path]))
+    if jobs and executor is None:
         if make_brief is None:
-            from ..pipeline import Summariser
-
-            summariser = Summariser(settings)
-            make_brief = summariser.brief
-        try:
-            brief = make_brief(Document(id=row.id, name=row.id, text=row.text))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - one document must not stop the run
-            failures.append({"id": row.id, "error": f"{exc.__class__.__name__}: {exc}", "stage": "brief"})
+            executor = LocalExecutor(lazy_brief(settings))
         else:
-            atomic_write(path, brief.model_dump_json())
-            briefs[row.id] = brief
+            one = make_brief
+            executor = LocalExecutor(lambda docs: one(docs[0]))
+    generated = 0
+    for result in executor.run(jobs) if jobs else ():  # type: ignore[union-attr]
+        if result.brief is None:
+            failures.append({"id": result.job.name, "error": result.error, "stage": "brief"})
+        else:
+            atomic_write(result.job.targets[0], result.brief.model_dump_json())
+            briefs[result.job.name] = result.brief
             generated += 1
+        done += 1
         if on_progress:
-            on_progress(done + 1, len(rows), "generated")
+            on_progress(done, len(rows), "generated")
     generation_seconds = time.perf_counter() - started
+    if not briefs:
+        reasons = "; ".join(f"{f.get('id') or 'line ' + str(f.get('line'))}: {f['error']}" for f in failures[:3])
+        raise SummariserError(f"no document in {suite.data} could be scored"
+                              + (f" ({reasons}{'; ...' if len(failures) > 3 else ''})" if reasons else " (no rows)"))
 
     scored = [r for r in rows if r.id in briefs]  # every system on the same documents
     records: list[dict[str, Any]] = []
