@@ -430,7 +430,7 @@ def _expand(spec: str, walk: _Walk) -> Iterator[Path | LoadFailure]:
     yields the files it matches (the same rules, but entries it does not match are not reported); a
     path given by name is read even through a link, since the user named it.
     """
-    if _MAGIC.search(spec):
+    if _MAGIC.search(spec) and not os.path.lexists(spec):  # a name with '[' that exists is a name
         base, rest = _glob_base(spec)
         pattern = _glob_regex(rest)
         matched = False
@@ -524,7 +524,7 @@ def iter_documents(
     specs = list(specs)
     roots = []  # links may point anywhere inside the folders given, not out of them
     for spec in specs:
-        base = _glob_base(spec)[0] if _MAGIC.search(spec) else Path(spec)
+        base = _glob_base(spec)[0] if _MAGIC.search(spec) and not os.path.lexists(spec) else Path(spec)
         if spec != "-" and base.is_dir():
             roots.append(os.path.realpath(base))
     walk = _Walk(roots, follow_links, os.path.realpath(out_dir) if out_dir else None, written)
