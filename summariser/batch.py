@@ -477,9 +477,7 @@ def plan_jobs(
             continue
         job = _job(item.name, [item], key, source, safe_filename(item.name), folder, formats)
         if folder and not force and folder.is_done(job.targets, key, settings):
-            note(Outcome(item.name, "skipped", [str(p) for p in job.targets], kind="already briefed",
-                         reason="briefed before with the same settings", source=source, document=key,
-                         settings=settings))
+            note(_already_briefed(job, settings))
             continue
         yield job
     if combine and docs:
@@ -487,11 +485,15 @@ def plan_jobs(
         job = _job(f"combined ({len(docs)} documents)", docs, key, ", ".join(seen.values()), f"combined-{key[:10]}",
                    folder, formats)
         if folder and not force and folder.is_done(job.targets, key, settings):
-            note(Outcome(job.name, "skipped", [str(p) for p in job.targets], kind="already briefed",
-                         reason="briefed before with the same settings", source=job.source, document=key,
-                         settings=settings))
+            note(_already_briefed(job, settings))
             return
         yield job
+
+
+def _already_briefed(job: Job, settings: str) -> Outcome:
+    return Outcome(job.name, "skipped", [str(p) for p in job.targets], kind="already briefed",
+                   reason="briefed before with the same settings", source=job.source, document=job.key,
+                   settings=settings)
 
 
 def _job(name: str, docs: list[Document], key: str, source: str, stem: str, folder: OutputFolder | None,

@@ -11,7 +11,7 @@ from . import app
 from .options import (
     BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, DtypeOpt, MaxNewOpt, ModelOpt, OverlapOpt, RayCpusOpt,
     RayGroup, RayOpt, RayWorkersOpt, SeedOpt, TempOpt, ThreadsOpt,
-    build_settings, check_model_file,
+    build_settings, check_model_file, start_ray,
 )
 
 EPILOG = """Examples:
@@ -93,12 +93,7 @@ def evaluate(
         model_slug = Path(settings.model.name).stem.replace(" ", "_")
         run_dir = out or Path("runs") / f"{chosen.name}-{model_slug}-{tag}" / (f"n{chosen.limit}" if chosen.limit else "all")
         if ray:
-            from ..ray_executor import RayExecutor
-
-            with err.status("starting Ray workers…"):
-                cluster = RayExecutor(settings, address=ray, workers=ray_workers, cpus_per_worker=ray_cpus)
-                cluster.start()
-            err.print(f"ray: {escape(cluster.describe())}")
+            cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
         with Progress(TextColumn("briefs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"), console=err) as bar:
             task = bar.add_task("", total=None)

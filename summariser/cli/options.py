@@ -149,3 +149,20 @@ def check_model_file(settings: Settings) -> None:
             raise ModelNotFoundError(f"cannot read {path}: {exc.strerror}") from None
         if magic != b"GGUF":
             raise ConfigError(f"--model {path} is not a GGUF file (it does not start with the GGUF signature)")
+
+
+def start_ray(console: Any, settings: Settings, address: str, workers: int | None, cpus: int) -> Any:
+    """Join or start the Ray cluster and its workers (a spinner meanwhile); says where the briefs will be made."""
+    from rich.markup import escape
+
+    from ..ray_executor import RayExecutor
+
+    cluster = RayExecutor(settings, address=address, workers=workers, cpus_per_worker=cpus)
+    try:
+        with console.status("starting Ray workers…"):
+            cluster.start()
+    except BaseException:
+        cluster.close()  # leave no Ray instance or worker behind
+        raise
+    console.print(f"ray: {escape(cluster.describe())}")
+    return cluster

@@ -32,6 +32,7 @@ from .options import (
     ThreadsOpt,
     build_settings,
     check_model_file,
+    start_ray,
 )
 
 EPILOG = """Examples:
@@ -140,12 +141,7 @@ def run(
                                out_dir=folder.root if folder else None, written=folder.written if folder else None)
         executor = LocalExecutor(make_brief)
         if ray:
-            from ..ray_executor import RayExecutor
-
-            with err.status("starting Ray workers…"):
-                cluster = RayExecutor(settings, address=ray, workers=ray_workers, cpus_per_worker=ray_cpus)
-                cluster.start()
-            err.print(f"ray: {escape(cluster.describe())}")
+            cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
             executor = cluster  # type: ignore[assignment]
         with progress:
             for outcome in run_batch(items, None, folder, format, combine, force, on_brief=show,  # type: ignore[arg-type]
