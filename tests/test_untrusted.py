@@ -393,3 +393,18 @@ def test_unsupported_types_are_reported_in_the_summary_and_the_log(tmp_path, tin
     named = _run([str(folder / "e.rtf"), str(folder / "f.txt")], tiny_model_dir)
     assert named.exit_code == 1 and "0 done, 2 failed" in named.output
     assert "unsupported file type .rtf" in named.output and "RTF is not supported" in named.output
+
+
+@pytest.mark.timeout(60)
+def test_a_parse_that_needs_too_much_memory_is_stopped(tmp_path):
+    from summariser.errors import DocumentError
+    from summariser.parse_guard import ParseGuard
+
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(600 * 1024 * 1024)  # sparse: 600 MB that cost nothing to make
+    (tmp_path / "small.txt").write_text("Still read.")
+    with ParseGuard(memory_mb=256) as guard:
+        with pytest.raises(DocumentError, match="more than 256 MB of memory"):
+            guard.load(big, max_bytes=700 * 1024 * 1024)
+        assert guard.load(tmp_path / "small.txt").text == "Still read."
