@@ -37,7 +37,7 @@ def hostile(tag: str, cells: int) -> str:
 def unbounded(path: Path, cap: float) -> dict:
     """`load_file` as it ran before the bound, in a child we stop after `cap` seconds."""
     code = ("import sys; from pathlib import Path; from summariser.load import load_file\n"
-            "try:\n  d = load_file(Path(sys.argv[1])); print(len(d.text))\n"
+            "try:\n  d = load_file(Path(sys.argv[1])); print(len(d.text), 'characters')\n"
             "except Exception as e: print('error', type(e).__name__, e)")
     started = time.perf_counter()
     try:
