@@ -109,7 +109,7 @@ def main() -> None:
     lines += ["", f"Briefs identical in both runs (but for the timing field): {same}/{args.docs}. Briefing ratio "
               f"(one process / Ray): {one['briefing_s'] / ray['briefing_s']:.2f}x; with start-up: "
               f"{one['wall_s'] / ray['wall_s']:.2f}x. One Ray worker spends {per_worker:.2f} s per document, so a "
-              f"cluster of N nodes with k one-CPU workers each briefs about {60 / per_worker:.0f} x N x k documents "
+              f"cluster of N nodes with k one-CPU workers each briefs about {60 / per_worker:.1f} x N x k documents "
               "per minute once started (start-up is paid once per worker)."]
     text = "\n".join(lines) + "\n"
     args.out.with_suffix(".md").write_text(text)
