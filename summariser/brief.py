@@ -17,6 +17,9 @@ Likelihood = Literal[
     "almost certain",
 ]
 Confidence = Literal["low", "moderate", "high"]
+# What a key judgment claims (judgments.read): an analytic claim, a reason, what an actor intends, what
+# will happen, or a stance attributed to someone.
+JudgmentKind = Literal["assessment", "cause", "intention", "prediction", "position"]
 ActorType = Literal["person", "organisation", "state or place"]
 
 
@@ -38,6 +41,8 @@ class Judgment(BaseModel):
     statement: str
     likelihood: Likelihood
     confidence: Confidence
+    kind: JudgmentKind = Field("assessment", description="What the judgment claims.")
+    basis: str = Field("", description="How the source supports it: stated, attributed to whom, hedged, denied.")
     citations: list[Citation] = Field(min_length=1)
 
 
@@ -54,11 +59,12 @@ class Actor(BaseModel):
 
 
 class Implication(BaseModel):
-    """What follows from the source, resting on a cited sentence."""
+    """What may come next, resting on a cited forward-looking sentence (a prediction or an intention)."""
 
     model_config = ConfigDict(extra="forbid")
 
     statement: str
+    basis: str = Field("", description="Who expects or intends it, as the source says.")
     citations: list[Citation] = Field(min_length=1)
 
 

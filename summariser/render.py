@@ -13,23 +13,27 @@ def _esc(text: str) -> str:
 def to_markdown(brief: Brief, actors: bool = True) -> str:
     """The brief as a Markdown document (`actors=False` leaves the actors table to the caller)."""
     out = [f"# {brief.title}", "", "## Bottom line up front", "", brief.bluf, ""]
-    if brief.key_judgments:
-        out += ["## Key judgments", ""]
-        for j in brief.key_judgments:
-            refs = ", ".join(f"{c.document} §{c.sentence}" for c in j.citations)
-            out.append(f"- We judge it **{j.likelihood}** ({j.confidence} confidence): {j.statement} _[{refs}]_")
-        out.append("")
+    out += ["## Key judgments", ""]
+    for j in brief.key_judgments:
+        refs = ", ".join(f"{c.document} §{c.sentence}" for c in j.citations)
+        basis = f"{j.basis}; " if j.basis else ""
+        out.append(f"- **{j.likelihood.capitalize()}** ({j.confidence} confidence) · {j.kind}: {j.statement} _[{basis}{refs}]_")
+    if not brief.key_judgments:
+        out.append("None stated: the source reports events without assessing, explaining or predicting them.")
+    out.append("")
     if brief.key_actors and actors:
         out += ["## Key actors", "", "| Actor | Type | Role | Source sentence |", "|---|---|---|---|"]
         for a in brief.key_actors:
             out.append(f"| {_esc(a.name)} | {a.type} | {_esc(a.role)} | “{_esc(a.evidence.text)}” |")
         out.append("")
-    if brief.implications:
-        out += ["## Implications", ""]
-        for i in brief.implications:
-            refs = ", ".join(f"{c.document} §{c.sentence}" for c in i.citations)
-            out.append(f"- {i.statement} _[{refs}]_")
-        out.append("")
+    out += ["## Implications", ""]
+    for i in brief.implications:
+        refs = ", ".join(f"{c.document} §{c.sentence}" for c in i.citations)
+        basis = f"{i.basis}; " if i.basis else ""
+        out.append(f"- {i.statement} _[{basis}{refs}]_")
+    if not brief.implications:
+        out.append("None stated: the source says nothing about what will or may happen next.")
+    out.append("")
     out += ["## Sources", ""]
     for s in brief.sources:
         out.append(f"- {s.document} ({s.words} words, {s.chunks} chunk{'s' if s.chunks != 1 else ''})")
