@@ -25,6 +25,7 @@ from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
 from .salience import is_statement, overlap, rank, select
+from .sources import annotate
 from .summarise import compress_sentences, map_chunks
 
 
@@ -141,7 +142,7 @@ class Summariser:
                 bluf_text = " ".join(s.text for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
+        brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from .brief import Brief
+from .brief import Brief, Citation, Source
 
 
 def _esc(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _refs(citations: list[Citation]) -> str:
+    return ", ".join(f"{c.document} §{c.sentence}" + (f", p. {c.page}" if c.page else "") for c in citations)
+
+
+def _source_line(s: Source) -> str:
+    """'name: “Title”, Author, date, URL (words, chunks)': what the document says about itself."""
+    about = [f"“{s.title}”" if s.title else "", s.author or "", (s.date or "")[:10]]
+    if s.source and s.source.startswith(("http://", "https://")) and s.source != s.document:
+        about.append(f"<{s.source}>")
+    about = [a for a in about if a]
+    size = f"{s.words} words, {s.chunks} chunk{'s' if s.chunks != 1 else ''}"
+    return f"- {s.document}" + (f": {', '.join(about)}" if about else "") + f" ({size})"
 
 
 def to_markdown(brief: Brief, actors: bool = True) -> str:
@@ -16,8 +30,7 @@ def to_markdown(brief: Brief, actors: bool = True) -> str:
     if brief.key_judgments:
         out += ["## Key judgments", ""]
         for j in brief.key_judgments:
-            refs = ", ".join(f"{c.document} §{c.sentence}" for c in j.citations)
-            out.append(f"- We judge it **{j.likelihood}** ({j.confidence} confidence): {j.statement} _[{refs}]_")
+            out.append(f"- We judge it **{j.likelihood}** ({j.confidence} confidence): {j.statement} _[{_refs(j.citations)}]_")
         out.append("")
     if brief.key_actors and actors:
         out += ["## Key actors", "", "| Actor | Type | Role | Source sentence |", "|---|---|---|---|"]
@@ -27,12 +40,10 @@ def to_markdown(brief: Brief, actors: bool = True) -> str:
     if brief.implications:
         out += ["## Implications", ""]
         for i in brief.implications:
-            refs = ", ".join(f"{c.document} §{c.sentence}" for c in i.citations)
-            out.append(f"- {i.statement} _[{refs}]_")
+            out.append(f"- {i.statement} _[{_refs(i.citations)}]_")
         out.append("")
     out += ["## Sources", ""]
-    for s in brief.sources:
-        out.append(f"- {s.document} ({s.words} words, {s.chunks} chunk{'s' if s.chunks != 1 else ''})")
+    out += [_source_line(s) for s in brief.sources]
     p = brief.provenance
     gen = p.settings.get("generation", {})
     seed = gen.get("seed") if isinstance(gen, dict) else None
