@@ -77,6 +77,8 @@ def parse(data: bytes, name: str) -> Parsed:
         raise DocumentError(f"{name}: corrupt .docx (its XML does not parse)") from None
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentError(f"{name}: not a readable Word document ({one_line(str(exc))[:120]})") from None
+    except Exception as exc:  # noqa: BLE001 - python-docx meets untrusted packages it was not built for
+        raise DocumentError(f"{name}: not a readable Word document ({exc.__class__.__name__})") from None
     text, headings = blocks_to_text(blocks)
     if headings:
         meta["headings"] = headings

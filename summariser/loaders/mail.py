@@ -92,7 +92,7 @@ def _body(msg: EmailMessage, name: str) -> str:
     text = _content(plain) if plain is not None else ""
     if html is not None and len(text.split()) < MIN_PLAIN_WORDS:
         return parse_html(_content(html), name).text
-    return text
+    return text.strip()
 
 
 def _filename(part: EmailMessage, index: int) -> str:
