@@ -119,7 +119,7 @@ def pdf_report(pages: int = 3, hyphenate: bool = True, title: str | None = TITLE
     from reportlab.pdfgen import canvas
 
     out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4)
+    c = canvas.Canvas(out, pagesize=A4, invariant=True)  # invariant: dated 2000-01-01, same bytes each run
     if title:
         c.setTitle(title)
     c.setAuthor(AUTHOR)
@@ -180,7 +180,7 @@ def pdf_platypus(pages_of_text: int = 3) -> bytes:
             story.append(Paragraph(p, styles["BodyText"]))
             story.append(Spacer(1, 6))
         story.append(Table([["Day", "Trucks"], ["Monday", "40"], ["Tuesday", "60"]]))
-    doc = SimpleDocTemplate(out, pagesize=A4, title=TITLE, author=AUTHOR)
+    doc = SimpleDocTemplate(out, pagesize=A4, title=TITLE, author=AUTHOR, invariant=True)
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return out.getvalue()
 
