@@ -253,3 +253,33 @@ def mbox(messages: list[bytes]) -> bytes:
         body = m.replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ")
         out.append(b"From analyst@ledger.example Mon Mar  4 09:30:00 2024\n" + body.rstrip(b"\n") + b"\n\n")
     return b"".join(out)
+
+
+UNICODE_PARAGRAPH = ("Officials in Zürich and Genève said the “humanitarian corridor” — agreed in Doha — would "
+                     "stay open; the café owners’ association welcomed the décision.")
+
+
+def pdf_two_columns(pages: int = 4) -> bytes:
+    """A two-column newsletter (platypus frames) with accented letters, curly quotes and dashes:
+    reading order across columns is what it tests. `two_column_paragraphs` gives the text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    width, height = A4
+    gap, margin = 18, 54
+    col = (width - 2 * margin - gap) / 2
+    frames = [Frame(margin, margin, col, height - 2 * margin, id="left"),
+              Frame(margin + col + gap, margin, col, height - 2 * margin, id="right")]
+    doc = BaseDocTemplate(out, pagesize=A4, title=TITLE, author=AUTHOR, invariant=True)
+    doc.addPageTemplates([PageTemplate(id="two", frames=frames)])
+    story = [Paragraph(p, styles["BodyText"]) for p in two_column_paragraphs(pages)]
+    doc.build(story)
+    return out.getvalue()
+
+
+def two_column_paragraphs(pages: int = 4) -> list[str]:
+    """The text of `pdf_two_columns`: about a page of paragraphs per page."""
+    return (PARAGRAPHS + SECOND + [UNICODE_PARAGRAPH]) * (3 * pages)

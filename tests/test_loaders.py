@@ -291,3 +291,10 @@ def test_damaged_files_give_documents_or_a_document_error(kind: str, data):
         good[at] = data.draw(st.integers(0, 255))
     cut = data.draw(st.integers(1, len(good)))  # and maybe cut the tail off
     _read_or_refuse(bytes(good[:cut]), f"damaged.{kind}")
+
+
+def test_two_column_pdf_keeps_every_paragraph_in_reading_order():
+    # Paragraphs repeat, so the same line opens a column at the same height on several pages:
+    # it is body text, not a running header (no gap parts it from the text below).
+    parsed = parse(m.pdf_two_columns(4), "news.pdf")
+    assert blocks(parsed.text) == m.two_column_paragraphs(4)

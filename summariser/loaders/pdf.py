@@ -1,14 +1,14 @@
 """PDF: the text layer with its structure, read with PDFium (pypdfium2).
 
 PDFium (Chrome's PDF engine) was chosen over pypdf after measuring both on generated reports
-(`scripts/compare_pdf.py`, results in `docs/pdf-libraries.md`): it is several times faster, marks
+(`scripts/compare_pdf.py`, results in `bench/results/pdf-libraries.md`): it is several times faster, marks
 hyphens at line ends, and gives each character's font size and position cheaply, which is what
 structure needs:
 
 - pages: the text keeps where each page starts (``meta["pages"]``: character offsets), so a cited
   sentence can give its page;
-- running headers and footers (the same line, digits aside, in the top or bottom margin of most
-  pages) and bare page numbers are dropped;
+- running headers and footers (the same line, digits aside, set apart at the top or bottom of most
+  pages, at the same height in the margin) and bare page numbers in the margins are dropped;
 - wrapped lines are joined into paragraphs, and words hyphenated at a line end are joined;
 - headings (lines in a larger or bold font) get a line of their own, and are listed in ``meta``.
 
@@ -29,6 +29,7 @@ from .base import Parsed, blocks_to_text, clean_text, iso_date
 MARGIN = 0.08  # share of the page height at the top and bottom where running headers and footers sit
 HEADING_SCALE = 1.15  # a heading's font is at least this much larger than the body text's
 MAX_HEADING_WORDS = 20
+PARAGRAPH_GAP = 1.3  # a step down this many line pitches or more starts a paragraph (same-font lines vary by <5%)
 _END = re.compile(r"[.!?:;\"'”’)\]]$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*#+\s*[-–—]?(?:\s*(?:of|/)\s*#+)?$", re.I)
 _PLACEHOLDER_TITLES = {"untitled", "anonymous", "unspecified", "unknown", "title", "document"}
@@ -44,7 +45,8 @@ class Line:
     top: float  # of its first character's font box, in points from the page bottom
     last_top: float  # the same for its last character: a hyphen-joined line ends one line lower
     bottom: float  # of its last character's font box
-    right: float
+    left: float  # of its first character
+    right: float  # of its last character
 
 
 def parse(data: bytes, name: str) -> Parsed:
@@ -76,7 +78,8 @@ def parse(data: bytes, name: str) -> Parsed:
     texts: list[str] = []
     headings: list[str] = []
     for lines, height in zip(pages, heights):
-        kept = [line for line in lines if _key(line.text) not in furniture and not _margin_number(line, height)]
+        kept = [line for line in lines if (math.isnan(line.top) or _place(line) not in furniture)
+                and not _margin_number(line, height)]
         text, found = blocks_to_text(_blocks(kept, body))
         texts.append(clean_text(text))
         headings += found
@@ -120,14 +123,15 @@ def _lines(page: object) -> list[Line]:
             if last < count and raw.FPDFText_GetUnicode(textpage.raw, first) == ord(text[first]):
                 size = raw.FPDFText_GetFontSize(textpage.raw, first)
                 # Loose boxes span the font's ascent and descent, the same for every letter.
-                _, _, _, top = textpage.get_charbox(first, loose=True)
+                left, _, _, top = textpage.get_charbox(first, loose=True)
                 _, bottom, right, last_top = textpage.get_charbox(last, loose=True)
                 bold = _is_bold(textpage.raw, first)
             else:
-                size, top, last_top, bottom, right, bold = 0.0, math.nan, math.nan, math.nan, math.nan, False
+                size, bold = 0.0, False
+                top = last_top = bottom = left = right = math.nan
             # PDFium marks a hyphen at a line end (a word split across lines) with U+FFFE and
             # already joins the two lines: the word is whole once the mark goes.
-            lines.append(Line(piece.replace("\ufffe", "").replace("\x02", "").strip(), size, bold, top, last_top, bottom, right))
+            lines.append(Line(piece.replace("\ufffe", "").replace("\x02", "").strip(), size, bold, top, last_top, bottom, left, right))
         return lines
     finally:
         textpage.close()
@@ -159,15 +163,32 @@ def _margin_number(line: Line, height: float) -> bool:
     return _in_margin(line, height) and bool(_PAGE_NUMBER.match(_key(line.text)))
 
 
-def _furniture(pages: list[list[Line]], heights: list[float]) -> set[str]:
-    """Lines (digits aside) that stand in the top or bottom margin of most pages."""
+def _furniture(pages: list[list[Line]], heights: list[float]) -> set[tuple[str, int]]:
+    """Running headers and footers: (text with digits hidden, height) of lines that stand apart at
+    the top or bottom of their page, in its margin, at the same height on most pages."""
     if len(pages) < 2:
         return set()
-    seen: Counter[str] = Counter()
+    seen: Counter[tuple[str, int]] = Counter()
     for lines, height in zip(pages, heights):
-        seen.update({_key(line.text) for line in lines if _in_margin(line, height)})
+        placed = sorted((line for line in lines if not math.isnan(line.top)), key=lambda line: -line.top)
+        outer = _apart(placed) + _apart(placed[::-1])
+        seen.update({_place(line) for line in outer if _in_margin(line, height)})
     need = max(2, math.ceil(len(pages) / 2))
     return {key for key, n in seen.items() if n >= need}
+
+
+def _apart(placed: list[Line], most: int = 2) -> list[Line]:
+    """The first one or two lines of `placed` when a wide gap parts them from the rest (a header
+    sits apart from the text; the first line of a column does not)."""
+    for n in range(1, min(most, len(placed) - 1) + 1):
+        a, b = placed[n - 1], placed[n]
+        if abs(a.top - b.top) > 1.8 * max(a.size, b.size, 1.0):
+            return placed[:n]
+    return []
+
+
+def _place(line: Line) -> tuple[str, int]:
+    return _key(line.text), round(line.top / 3)  # a 3-point grid: the same place on every page
 
 
 def _body_size(pages: list[list[Line]]) -> float:
@@ -195,7 +216,6 @@ def _blocks(lines: list[Line], body: float) -> list[tuple[str, str]]:
     # The lower quartile, not the median: in a text of two-line paragraphs half the steps are gaps.
     steps = sorted(a.last_top - b.top for a, b in zip(lines, lines[1:]) if a.last_top - b.top > 0)
     pitch = steps[len(steps) // 4] if steps else body * 1.2
-    full = max((line.right for line in lines if not math.isnan(line.right)), default=0.0)
     blocks: list[tuple[str, list[str]]] = []
     prev: Line | None = None
     for line in lines:
@@ -204,16 +224,27 @@ def _blocks(lines: list[Line], body: float) -> list[tuple[str, str]]:
         if not new and prev is not None:
             step = prev.last_top - line.top  # not a number when positions are unknown: no break
             if kind == "heading":
-                new = abs(line.size - prev.size) > 0.5 or step > pitch * 1.6
+                new = abs(line.size - prev.size) > 0.5 or step > pitch * PARAGRAPH_GAP
             else:
                 ends = bool(_END.search(prev.text))  # a column break (step up) mid-sentence runs on
-                new = step > pitch * 1.6 or (ends and (step < 0 or prev.right < full * 0.8))
+                new = step > pitch * PARAGRAPH_GAP or (ends and (step < 0 or _short(prev, lines)))
         if new:
             blocks.append((kind, [line.text]))
         else:
             blocks[-1][1].append(line.text)
         prev = line
     return [(kind, _join_lines(parts)) for kind, parts in blocks]
+
+
+def _short(line: Line, lines: list[Line]) -> bool:
+    """Whether a line stops well short of its column's right edge (a paragraph's last line).
+
+    The column is the lines that start near the same left edge (an indent is under 20 points)."""
+    if math.isnan(line.left):
+        return False
+    edge = max((x.right for x in lines if not math.isnan(x.left) and abs(x.left - line.left) < 20), default=line.right)
+    width = edge - line.left
+    return width > 0 and (line.right - line.left) < 0.8 * width
 
 
 def _join_lines(parts: list[str]) -> str:
