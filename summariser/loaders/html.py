@@ -25,7 +25,7 @@ def parse(data: bytes, name: str) -> Parsed:
 def parse_html(html: str, name: str = "page", url: str | None = None) -> Parsed:
     """`parse` for HTML already decoded (e-mail bodies, fetched pages)."""
     meta: dict[str, object] = {"format": "html"}
-    text, headings, found = _article(html, url, meta)
+    text, headings, found = _article(html, url)
     if len(text.split()) < MIN_ARTICLE_WORDS:
         text, headings = html_to_text(html), []
         meta["extraction"] = "visible text (no article found)"
@@ -37,7 +37,7 @@ def parse_html(html: str, name: str = "page", url: str | None = None) -> Parsed:
     return Parsed(text, meta)
 
 
-def _article(html: str, url: str | None, meta: dict[str, object]) -> tuple[str, list[str], dict[str, object]]:
+def _article(html: str, url: str | None) -> tuple[str, list[str], dict[str, object]]:
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # it logs each page it finds empty

@@ -53,8 +53,8 @@ def _defect_name(defect: MessageDefect) -> str:
 def _header(msg: EmailMessage, key: str) -> str:
     try:
         value = msg.get(key)
-    except Exception:  # noqa: BLE001 - a malformed header must not lose the mail
-        value = msg.get_all(key, failobj=[""])[0] if hasattr(msg, "get_all") else ""
+    except Exception:  # noqa: BLE001 - a malformed header must not lose the mail: take it raw
+        value = next((v for k, v in msg.raw_items() if k.lower() == key), "")
     return one_line(str(value or ""))
 
 

@@ -87,11 +87,12 @@ def parse(data: bytes, name: str) -> Parsed:
     meta: dict[str, object] = {"format": "pdf", "pages": offsets, "page_count": len(pages)}
     if headings:
         meta["headings"] = headings
-    title = (info.get("Title") or "").strip()
-    if title.lower() not in _PLACEHOLDER_TITLES:
-        meta["title"] = re.sub(r"^Microsoft Word - ", "", title)
-    if (info.get("Author") or "").strip().lower() not in _PLACEHOLDER_TITLES:
-        meta["author"] = info["Author"].strip()
+    title = re.sub(r"^Microsoft Word - ", "", (info.get("Title") or "").strip())
+    author = (info.get("Author") or "").strip()
+    if title and title.lower() not in _PLACEHOLDER_TITLES:
+        meta["title"] = title
+    if author and author.lower() not in _PLACEHOLDER_TITLES:
+        meta["author"] = author
     date = iso_date(info.get("CreationDate") or info.get("ModDate"))
     if date:
         meta["date"] = date
