@@ -111,7 +111,7 @@ def zip_bomb(unpacked_mb: int) -> bytes:
     return out.getvalue()
 
 
-def pdf_report(pages: int = 3, hyphenate: bool = True, title: str | None = TITLE) -> bytes:
+def pdf_report(pages: int = 3, hyphenate: bool = True, title: str | None = TITLE, author: str | None = AUTHOR) -> bytes:
     """A report drawn line by line: running header and footer ('Page N of M') on every page, a
     16 pt heading per page, 11 pt body text wrapped at 85 characters, one word hyphenated across a
     line end, and two paragraphs per page. `page_texts` gives the truth per page."""
@@ -122,7 +122,8 @@ def pdf_report(pages: int = 3, hyphenate: bool = True, title: str | None = TITLE
     c = canvas.Canvas(out, pagesize=A4, invariant=True)  # invariant: dated 2000-01-01, same bytes each run
     if title:
         c.setTitle(title)
-    c.setAuthor(AUTHOR)
+    if author:
+        c.setAuthor(author)
     c.setCreator("makers.py")
     width, height = A4
     for number, (heading, paras) in enumerate(page_texts(pages), start=1):

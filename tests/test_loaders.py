@@ -106,6 +106,11 @@ def test_pdf_keeps_pages_drops_furniture_joins_hyphens_and_finds_headings():
     assert iso_date(parsed.meta["date"]) == parsed.meta["date"]
 
 
+def test_pdf_without_title_or_author_has_none_rather_than_placeholders():
+    meta = parse(m.pdf_report(1, title=None, author=None), "bare.pdf").meta
+    assert "title" not in meta and "author" not in meta  # reportlab writes 'untitled' and 'anonymous'
+
+
 def test_pdf_from_a_layout_engine_gives_paragraphs_and_headings():
     parsed = parse(m.pdf_platypus(3), "report.pdf")
     assert parsed.meta["page_count"] >= 3
