@@ -121,8 +121,8 @@ def load_url(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | Lo
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file of any supported format into a `Document` (a mail without its attachments;
-    see `load_documents` for those)."""
+    """The first document of one file of any supported format (a mail without its attachments, an
+    mbox's first message); `load_documents` gives every document in the file."""
     for item in load_documents(path, max_bytes):
         if isinstance(item, Document):
             return item
