@@ -31,6 +31,7 @@ class Citation(BaseModel):
     document: str
     sentence: int = Field(ge=0, description="Index of the sentence in its document.")
     text: str
+    page: int | None = Field(default=None, ge=1, description="Page the sentence starts on (PDF), when known.")
 
 
 class Judgment(BaseModel):
@@ -77,6 +78,11 @@ class Source(BaseModel):
     id: str
     words: int
     chunks: int
+    # From the document's own metadata, where its format has it (see summariser/loaders/).
+    title: str | None = None
+    author: str | None = None
+    date: str | None = Field(default=None, description="ISO 8601 date (or date and time) of the document.")
+    source: str | None = Field(default=None, description="Where it was read from: a URL or a file path.")
 
 
 class Provenance(BaseModel):

@@ -26,6 +26,7 @@ from .nlp import Sentence, analyse
 from .prompts import fence
 from .salience import overlap, rank, select, select_bluf
 from .shorten import tidy
+from .sources import annotate
 from .structure import remove_furniture
 from .summarise import compress_sentences, map_chunks
 
@@ -157,7 +158,7 @@ class Summariser:
                 bluf_text = " ".join(tidy(s.text) for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
+        brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
