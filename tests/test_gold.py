@@ -52,7 +52,8 @@ def test_judgment_set_is_the_documented_sample(cnndm):
     rows = _rows("judgments.jsonl")
     gold_ids = {r["id"] for r in _rows("actors.jsonl")}
     drawn = sampling.judgment_sample(cnndm, gold_ids)
-    assert [(r["id"], r["index"], r["split"], r["text"]) for r in rows] == [(s.id, s.index, s.split, s.text) for s in drawn]
+    committed = [(r["id"], r["index"], r["split"], r["text"]) for r in rows]
+    assert committed == [(s.id, s.index, s.split, s.text) for s in drawn]
     assert len(rows) >= 200 and not gold_ids & {r["id"] for r in rows}
     items = [judgment_check.parse_labelled(r) for r in rows]
     assert {i.split for i in items} == {"dev", "test"}
