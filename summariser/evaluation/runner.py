@@ -173,6 +173,17 @@ def generate_briefs(
     return briefs, generated
 
 
+def run_facts(briefs: dict[str, Brief], settings: Settings, generated: int, started: float) -> dict[str, Any]:
+    """What every run summary records about how it was made: model, settings, version, timing."""
+    return {
+        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
+        "settings": json.loads(settings.model_dump_json()),
+        "version": __version__,
+        "generated_briefs": generated,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def run_suite(
     suite: Suite,
     settings: Settings,
@@ -218,11 +229,7 @@ def run_suite(
         "scored_documents": len(scored),
         "failures": failures,
         "multi_reference": "max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
-        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
-        "version": __version__,
-        "generated_briefs": generated,
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **run_facts(briefs, settings, generated, started),
         "generation_seconds": round(generation_seconds, 1),
         "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line",
         "ci": "95% percentile bootstrap over documents, 1000 resamples, fixed seed",

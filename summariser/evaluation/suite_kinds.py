@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..batch import atomic_write
@@ -25,13 +25,14 @@ from ..load import Document, json_lines
 from . import actors, judgment_check
 from .piles import coverage, join_documents, pile_baseline
 from .runner import (
-    OURS, PER_DOC, SUMMARY, MakeBrief, RunResult, generate_briefs, score_row, scored_text, summarise_records,
-    write_run,
+    OURS, PER_DOC, SUMMARY, MakeBrief, RunResult, generate_briefs, run_facts, score_row, scored_text,
+    summarise_records, write_run,
 )
 from .sampling import make_piles
 from .scoring import PRF, Counts, bootstrap_mean, bootstrap_prf
 from .suites import BadRow, Row, Suite, iter_rows, load_texts
 
+T = TypeVar("T")
 CI = "95% percentile bootstrap over documents, 1000 resamples, fixed seed"
 Progress = Callable[[int, int, str], None] | None
 
@@ -54,21 +55,23 @@ def _write_plain(out: Path, records: list[dict[str, Any]], summary: dict[str, An
     atomic_write(out / "summary.md", markdown_table(summary))
 
 
-# -- actors ---------------------------------------------------------------------------------------
-def load_gold(path: Path, failures: list[dict[str, Any]]) -> list[actors.GoldDoc]:
-    """The gold articles of an actors suite; malformed rows are recorded in `failures`."""
+def read_gold(path: Path, parse: Callable[[dict[str, Any]], T], failures: list[dict[str, Any]]) -> list[T]:
+    """The rows of a gold JSONL file, parsed; malformed rows are recorded in `failures`, not fatal."""
     if not path.is_file():
         raise ConfigError(f"gold file not found: {path}")
-    gold: list[actors.GoldDoc] = []
+    rows: list[T] = []
     with path.open(encoding="utf-8") as handle:
         for number, obj in json_lines(handle):
             try:
                 if isinstance(obj, str):
                     raise ValueError(obj)
-                gold.append(actors.parse_gold(obj))
+                rows.append(parse(obj))
             except ValueError as exc:
                 failures.append({"line": number, "error": str(exc), "stage": "data"})
-    return gold
+    return rows
+
+
+# -- actors ---------------------------------------------------------------------------------------
 
 
 def actor_record(gold: actors.GoldDoc, predicted: list[actors.Predicted]) -> dict[str, Any]:
@@ -114,7 +117,7 @@ def run_actors(suite: Suite, settings: Settings, out: Path, cache_dir: Path, mak
     """Brief every gold article and score the briefs' key actors against the gold."""
     started = time.perf_counter()
     failures: list[dict[str, Any]] = []
-    gold = load_gold(suite.data, failures)[: suite.limit]
+    gold = read_gold(suite.data, actors.parse_gold, failures)[: suite.limit]
     texts = load_texts(suite.documents, suite.text_field, suite.id_field)
     jobs = []
     for doc in gold:
@@ -136,11 +139,7 @@ def run_actors(suite: Suite, settings: Settings, out: Path, cache_dir: Path, mak
         "documents": len(gold),
         "scored_documents": len(records),
         "failures": failures,
-        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
-        "version": __version__,
-        "generated_briefs": generated,
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **run_facts(briefs, settings, generated, started),
         "matching": "summariser/evaluation/actors.py (module docstring); annotation: eval/gold/GUIDELINE.md",
         "ci": CI,
         "splits": by_split(records, actor_stats),
@@ -155,18 +154,7 @@ def run_judgments(suite: Suite, settings: Settings, out: Path, cache_dir: Path,
     """Score the suite's sentence classifiers on the judgments check set (no model, no briefs)."""
     started = time.perf_counter()
     failures: list[dict[str, Any]] = []
-    if not suite.data.is_file():
-        raise ConfigError(f"data file not found: {suite.data}")
-    items: list[judgment_check.Labelled] = []
-    with suite.data.open(encoding="utf-8") as handle:
-        for number, obj in json_lines(handle):
-            try:
-                if isinstance(obj, str):
-                    raise ValueError(obj)
-                items.append(judgment_check.parse_labelled(obj))
-            except ValueError as exc:
-                failures.append({"line": number, "error": str(exc), "stage": "data"})
-    items = items[: suite.limit]
+    items = read_gold(suite.data, judgment_check.parse_labelled, failures)[: suite.limit]
     specs = {"judgment": suite.judgment_classifier, "forward": suite.forward_classifier}
     results: dict[str, Any] = {}
     predictions: dict[str, list[bool]] = {}
@@ -254,11 +242,7 @@ def run_piles(suite: Suite, settings: Settings, out: Path, cache_dir: Path, make
         "scored_documents": len({r["id"] for r in records}),
         "failures": failures,
         "multi_reference": None,
-        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
-        "version": __version__,
-        "generated_briefs": generated,
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **run_facts(briefs, settings, generated, started),
         "generation_seconds": round(generation_seconds, 1),
         "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line; "
                  "one reference per pile: the documents' references joined in pile order",
