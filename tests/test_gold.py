@@ -191,6 +191,15 @@ def test_judgment_scoring_by_hand():
         judgment_check.score(items, said[:2], "judgment")
 
 
+def test_check_takes_classifier_callables():
+    items = [_labelled("intention", True), _labelled("description"), _labelled("position", False, "test")]
+    res = judgment_check.check(items, is_judgment=lambda s: not s.startswith("description"),
+                               is_forward=lambda s: "intention" in s)
+    assert res["judgment"]["all"].f1.mean == 1.0 and res["judgment"]["test"].tp == 1
+    assert (res["forward"]["dev"].tp, res["forward"]["dev"].fp) == (1, 0)
+    assert set(judgment_check.check(items, is_forward=bool)) == {"forward"}
+
+
 def test_classifiers_are_loaded_by_name():
     assert judgment_check.load_classifier("summariser.judgments:is_forward_looking")("It will rain.") is True
     assert judgment_check.load_classifier("summariser.judgments:no_such_function") is None

@@ -78,6 +78,16 @@ def by_split(items: Sequence[Labelled], predictions: Sequence[bool], target: str
     return out
 
 
+def check(items: Sequence[Labelled], is_judgment: Classifier | None = None,
+          is_forward: Classifier | None = None) -> dict[str, dict[str, PRF]]:
+    """P/R/F1 per split of a judgment classifier and a forward-looking classifier (either may be None)."""
+    out: dict[str, dict[str, PRF]] = {}
+    for target, classify in (("judgment", is_judgment), ("forward", is_forward)):
+        if classify is not None:
+            out[target] = by_split(items, [bool(classify(i.text)) for i in items], target)
+    return out
+
+
 def positive_rate_by_kind(items: Sequence[Labelled], predictions: Sequence[bool]) -> dict[str, dict[str, float]]:
     """For each kind: how many sentences, and the share the classifier called positive."""
     out: dict[str, dict[str, float]] = {}
