@@ -10,11 +10,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from .check import SourceIndex, clean_answer
-from .nlp import Sentence, load_spacy
+from .nlp import Sentence, parse
 
 LABEL_TO_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place"}
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -162,19 +161,12 @@ def _climb(head: Any) -> Any:
     return head
 
 
-@lru_cache(maxsize=512)
-def _parse(sentence: str) -> Any:
-    """The dependency parse of an evidence sentence. Several actors share one, and each is asked
-    for its title and for its action: parsed once, not per question."""
-    return load_spacy()(sentence)
-
-
 def _name_span(name: str, sentence: str) -> Any | None:
     """The parsed span of `name` in `sentence` (None if it is not there or not on token bounds)."""
     at = sentence.find(name)
     if at < 0:
         return None
-    return _parse(sentence).char_span(at, at + len(name), alignment_mode="expand")
+    return parse(sentence).char_span(at, at + len(name), alignment_mode="expand")
 
 
 def syntactic_role(name: str, sentence: str) -> str | None:

@@ -35,6 +35,7 @@ from .brief import Brief
 from .errors import ConfigError, ModelLoadError, ModelNotFoundError, OutputError, SummariserError
 from .load import Document, LoadFailure, Skipped
 from .render import to_json, to_markdown
+from .sources import by_date
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -481,6 +482,7 @@ def plan_jobs(
             continue
         yield job
     if combine and docs:
+        docs = by_date(docs)  # a pile reads in the order things happened (undated ones last)
         key = document_key(docs)
         job = _job(f"combined ({len(docs)} documents)", docs, key, ", ".join(seen.values()), f"combined-{key[:10]}",
                    folder, formats)

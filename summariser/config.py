@@ -86,7 +86,16 @@ class BriefConfig(BaseModel):
         description="extract: the most salient sentences as they are; compress: the model shortens each of them "
         "(checked); abstract: the model summarises each chunk's salient sentences, then merges the notes (map-reduce).",
     )
-    bluf_sentences: int = Field(3, ge=1, le=6)
+    bluf_words: int = Field(
+        75,
+        ge=10,
+        le=400,
+        description="Length budget of the BLUF in words: extract and compress take whole salient sentences "
+        "whose total is closest to it (eval/results/selection-frank-cnndm.md).",
+    )
+    bluf_sentences: int = Field(
+        4, ge=1, le=10, description="At most this many BLUF sentences (abstract mode: the number the model writes)."
+    )
     salient_sentences: int = Field(5, ge=1, le=20, description="Sentences per chunk handed to the model.")
     max_actors: int = Field(10, ge=0, le=30)
     max_judgments: int = Field(3, ge=0, le=10)
@@ -114,6 +123,30 @@ class LoadConfig(BaseModel):
     def max_bytes(self) -> int:
         """`max_mb` in bytes."""
         return int(self.max_mb * 1024 * 1024)
+class SalienceConfig(BaseModel):
+    """How sentence salience is scored (salience.py): a position prior plus weighted centrality."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    centrality: float = Field(
+        0.2, ge=0.0, le=5.0, description="Weight of centrality (rarity-weighted cosine to the document) "
+        "next to a position prior of at most 1: news puts its facts first, so position leads."
+    )
+    section_lead: float = Field(
+        0.6, ge=0.0, le=1.0, description="Prior of a section's first sentence relative to the document's "
+        "first: reports restart their argument under each heading (summary sections count fully)."
+    )
+    quote_penalty: float = Field(
+        0.15, ge=0.0, le=1.0, description="Subtracted from direct quotes: a speaker's words are evidence, "
+        "not the bottom line."
+    )
+    position_scale: float = Field(
+        3.0, gt=0.0, description="Sentences from a lead at which the position prior halves."
+    )
+    redundant: float = Field(
+        0.6, gt=0.0, le=1.0, description="A sentence sharing this share of its content words with one "
+        "already chosen says the same thing and is skipped."
+    )
 
 
 class Settings(BaseModel):
@@ -126,6 +159,7 @@ class Settings(BaseModel):
     chunking: ChunkConfig = ChunkConfig()
     brief: BriefConfig = BriefConfig()
     load: LoadConfig = LoadConfig()
+    salience: SalienceConfig = SalienceConfig()
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Parsers of untrusted input can take quadratic time (html.parser nests unclosed ``<td>`` and ``<p>``
 tags, so 8,000 cells took 45 s and 16,000 more than 400 s), balloon (a decompression bomb) or crash.
-`ParseGuard.load` runs whatever loader `load.load_file` dispatches to in a long-lived child process:
+`ParseGuard.load` runs whatever loader `load.load_documents` dispatches to in a long-lived child process:
 a file that takes longer than the bound, or needs more memory than the cap, is stopped and becomes
 a one-line `DocumentError`, and a fresh child takes the next file. The child is started once per
 batch, so a well-formed file costs one round trip through a pipe.
@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import DocumentError
-from .load import DEFAULT_MAX_BYTES, Document
+from .load import DEFAULT_MAX_BYTES, Document, LoadFailure
 
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_MB = 4096
@@ -58,7 +58,7 @@ def _read_frame(fd: int, deadline: float | None) -> object:
 
 
 class ParseGuard:
-    """Loads files through `load.load_file` in a child process, bounded in time and memory."""
+    """Loads files through `load.load_documents` in a child process, bounded in time and memory."""
 
     def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S, memory_mb: int | None = DEFAULT_MEMORY_MB,
                  max_chars: int = DEFAULT_MAX_BYTES) -> None:
@@ -100,8 +100,9 @@ class ParseGuard:
                     stream.close()
             self._proc = None
 
-    def load(self, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-        """`load.load_file(path, max_bytes)` in the child; raises `DocumentError` on any failure or overrun."""
+    def load(self, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | LoadFailure]:
+        """`load.load_documents(path, max_bytes)` in the child (a file may hold several documents: a mail
+        and its attachments, an mbox); raises `DocumentError` on any failure or overrun of the file."""
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:
@@ -147,7 +148,7 @@ def _child(memory_mb: int, max_chars: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     out = os.dup(1)
     os.dup2(2, 1)  # a loader that prints must not corrupt the replies
-    from .load import load_file
+    from .load import Document, load_documents
 
     _write_frame(out, ("ready", None))
     while True:
@@ -156,11 +157,12 @@ def _child(memory_mb: int, max_chars: int) -> None:
         except EOFError:
             return
         try:
-            doc = load_file(Path(path), max_bytes)
-            if len(doc.text) > max_chars:
-                raise DocumentError(f"{doc.name}: the text is {len(doc.text) / 1e6:.0f} million characters after "
+            docs = load_documents(Path(path), max_bytes)
+            size = sum(len(d.text) for d in docs if isinstance(d, Document))
+            if size > max_chars:
+                raise DocumentError(f"{Path(path).name}: the text is {size / 1e6:.0f} million characters after "
                                     f"extraction, over the {max_chars / 1e6:.0f} million limit")
-            reply: tuple[str, object] = ("ok", doc)
+            reply: tuple[str, object] = ("ok", docs)
         except DocumentError as exc:
             reply = ("error", str(exc))
         except MemoryError:

@@ -61,7 +61,7 @@ def corpus(tmp_path, seed_text) -> Path:
     for i in range(N):
         (folder / f"doc{i:02d}.txt").write_text(seed_text.replace("Azerbaijan", f"Azerbaijan ({i})", 1))
     (folder / "empty.txt").write_text("")  # an error record, on Ray as locally
-    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a skipped input, said the same way
+    (folder / "notes.epub").write_bytes(b"PK\x03\x04")  # a skipped input, said the same way
     return folder
 
 

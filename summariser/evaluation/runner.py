@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ def scored_text(brief: Brief, part: str) -> str:
 
 
 # The modules whose code decides what a brief says (not how it is shown, stored or scored).
-BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments", "language",
+BRIEF_MODULES = ("pipeline", "language", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
                  "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
                  "backends/openai_compat")
 
@@ -58,8 +58,14 @@ def _fingerprint() -> str:
 
 def cache_key(row: Row, settings: Settings) -> str:
     """Identifies a brief by document text, model, settings and pipeline version."""
+    return texts_key([row.text], settings)
+
+
+def texts_key(texts: Sequence[str], settings: Settings) -> str:
+    """The cache key of a brief of one document or of several briefed together (a pile)."""
+    parts = [texts[0]] if len(texts) == 1 else ["\x1e".join(texts), "combined"]
     # Reading limits ([load]) never change a brief, so they are not part of the key.
-    payload = "|".join([row.text, settings.model_dump_json(exclude={"load"}), _fingerprint()])
+    payload = "|".join([*parts, settings.model_dump_json(exclude={"load"}), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -106,7 +112,7 @@ def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> 
         systems.setdefault(r["system"], []).append(r)
     keys = [f"{t}_{m}" for t in rouge_types for m in ("f", "p", "r")] + [
         "words", "compression", "novel_bigrams", "entity_precision", "brief_entity_precision", "actor_grounding",
-        "seconds",
+        "seconds", "coverage",
     ]
     out: dict[str, Any] = {}
     for system, rows in systems.items():
@@ -121,52 +127,49 @@ def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> 
     return out
 
 
-def run_suite(
-    suite: Suite,
+MakeBrief = Callable[[Document | list[Document]], Brief]
+
+
+def generate_briefs(
+    jobs: Sequence[tuple[str, list[Document]]],
     settings: Settings,
-    out: Path,
     cache_dir: Path,
-    make_brief: Callable[[Document], Brief] | None = None,
+    failures: list[dict[str, Any]],
+    make_brief: MakeBrief | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     executor: Executor | None = None,
-) -> RunResult:
-    """Brief (or reuse cached briefs), score everything and write the run folder.
+) -> tuple[dict[str, Brief], int]:
+    """One brief per job (an id and its documents, briefed together when several), cached.
 
-    Briefs are computed by `executor` (default: `make_brief`, or the pipeline, in this process; the
-    Ray executor spreads them over a cluster) and cached here as they arrive.
+    Returns the briefs by job id and how many were generated (not read from the cache); a job that
+    fails is recorded in `failures` and does not stop the others. The briefs not in the cache are
+    computed by `executor` (default: `make_brief`, or the pipeline, in this process; the Ray executor
+    spreads them over a cluster) and cached here as they arrive.
     """
-    started = time.perf_counter()
-    rows: list[Row] = []
-    failures: list[dict[str, Any]] = []
-    for item in iter_rows(suite):
-        if isinstance(item, BadRow):
-            failures.append({"line": item.line, "error": item.reason, "stage": "data"})
-        else:
-            rows.append(item)
     cache_dir.mkdir(parents=True, exist_ok=True)
     briefs: dict[str, Brief] = {}
-    jobs: list[Job] = []
+    todo: list[Job] = []
     done = 0
-    for row in rows:
-        path = cache_dir / f"{cache_key(row, settings)}.json"
+    for job_id, docs in jobs:
+        path = cache_dir / f"{texts_key([d.text for d in docs], settings)}.json"
         if path.is_file():
             try:
-                briefs[row.id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
+                briefs[job_id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
                 done += 1
                 if on_progress:
-                    on_progress(done, len(rows), "cached")
+                    on_progress(done, len(jobs), "cached")
                 continue
             except ValueError:
                 pass  # a damaged cache entry is regenerated
-        jobs.append(Job(row.id, [Document(id=row.id, name=row.id, text=row.text)], path.stem, row.id, [path]))
-    if jobs and executor is None:
+        todo.append(Job(job_id, docs, path.stem, job_id, [path]))
+    if todo and executor is None:
         if make_brief is None:
             executor = LocalExecutor(lazy_brief(settings))
         else:
             one = make_brief
-            executor = LocalExecutor(lambda docs: one(docs[0]))
+            executor = LocalExecutor(lambda docs: one(docs[0] if len(docs) == 1 else docs))
     generated = 0
-    for result in executor.run(jobs) if jobs else ():  # type: ignore[union-attr]
+    for result in executor.run(todo) if todo else ():  # type: ignore[union-attr]
         if result.brief is None:
             failures.append({"id": result.job.name, "error": result.error, "stage": "brief"})
         else:
@@ -175,7 +178,49 @@ def run_suite(
             generated += 1
         done += 1
         if on_progress:
-            on_progress(done, len(rows), "generated")
+            on_progress(done, len(jobs), "generated")
+    return briefs, generated
+
+
+def run_facts(briefs: dict[str, Brief], settings: Settings, generated: int, started: float) -> dict[str, Any]:
+    """What every run summary records about how it was made: model, settings, version, timing."""
+    return {
+        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
+        "settings": json.loads(settings.model_dump_json(exclude={"load"})),
+        "version": __version__,
+        "generated_briefs": generated,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def run_suite(
+    suite: Suite,
+    settings: Settings,
+    out: Path,
+    cache_dir: Path,
+    make_brief: MakeBrief | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    executor: Executor | None = None,
+) -> RunResult:
+    """Brief (or reuse cached briefs), score everything and write the run folder.
+
+    `executor` computes the briefs that are not cached (default: in this process; `--ray` passes the
+    Ray executor). Actors, judgments and pile suites brief in this process.
+    """
+    if suite.kind != "rouge":  # actors, judgments and pile suites score other things
+        from .suite_kinds import RUNNERS
+
+        return RUNNERS[suite.kind](suite, settings, out, cache_dir, make_brief, on_progress)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    failures: list[dict[str, Any]] = []
+    for item in iter_rows(suite):
+        if isinstance(item, BadRow):
+            failures.append({"line": item.line, "error": item.reason, "stage": "data"})
+        else:
+            rows.append(item)
+    jobs = [(row.id, [Document(id=row.id, name=row.id, text=row.text)]) for row in rows]
+    briefs, generated = generate_briefs(jobs, settings, cache_dir, failures, make_brief, on_progress, executor)
     generation_seconds = time.perf_counter() - started
     if not briefs:
         reasons = "; ".join(f"{f.get('id') or 'line ' + str(f.get('line'))}: {f['error']}" for f in failures[:3])
@@ -202,11 +247,7 @@ def run_suite(
         "scored_documents": len(scored),
         "failures": failures,
         "multi_reference": "max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
-        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json(exclude={"load"})),
-        "version": __version__,
-        "generated_briefs": generated,
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **run_facts(briefs, settings, generated, started),
         "generation_seconds": round(generation_seconds, 1),
         "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line",
         "ci": "95% percentile bootstrap over documents, 1000 resamples, fixed seed",
@@ -251,4 +292,9 @@ def rewrite_reports(out: Path) -> None:
     """Rebuild the reports of an existing run folder from its per-document scores and summary."""
     records = [json.loads(line) for line in (out / PER_DOC).read_text(encoding="utf-8").splitlines() if line.strip()]
     summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+    if summary.get("kind") in ("actors", "judgments"):  # no ROUGE, no plots: the table is the report
+        from .report import markdown_table
+
+        atomic_write(out / "summary.md", markdown_table(summary))
+        return
     write_reports(out, records, summary)
