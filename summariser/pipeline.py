@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .actors import checked_role, select_actors
+from .actors import select_actors
+from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
 from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
@@ -230,7 +231,7 @@ class Summariser:
             ranked, lambda s: in_bluf(s) or (s.doc, s.index) in used, cfg.brief.max_implications, cfg.salience.redundant,
             sentences,
         )
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
+        ranked_actors = select_actors(sentences, cfg.brief.max_actors, cfg.actors) if cfg.brief.details else []
         actors = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:
@@ -251,7 +252,7 @@ class Summariser:
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):
-            roles[cand.name] = checked_role(answer, cand, source)
+            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
 
         judgments = [
             Judgment(
