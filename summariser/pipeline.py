@@ -14,7 +14,7 @@ from . import __version__
 from .actors import select_actors
 from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
-from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
+from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
@@ -25,7 +25,7 @@ from .load import Document
 from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
-from .salience import overlap, rank, select, select_bluf
+from .salience import agreeing_documents, overlap, rank, select, select_bluf
 from .shorten import tidy
 from .sources import annotate
 from .structure import remove_furniture
@@ -47,6 +47,8 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+# From this many chunks on, a text without headings is treated as sections of one chunk each.
+LONG_DOCUMENT_CHUNKS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[S
     The one selection function: the pipeline and the selection ablation both call it.
     """
     return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
+
+
+def corroborated(chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str]) -> list[Corroboration]:
+    """The BLUF sentences of a pile that other documents say too, with every document that says it."""
+    out = []
+    for s in chosen:
+        others = agreeing_documents(s, sentences)
+        if others:
+            out.append(Corroboration(statement=s.text, documents=[names[s.doc]] + [names[d] for d in others]))
+    return out
 
 
 class Summariser:
@@ -98,11 +110,20 @@ class Summariser:
             # A document is data: sentences that instruct a model are left out of every selection.
             left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
             found = [x for x in found if not addresses_model(x.text)]
-            fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
+            fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
+            for x in found:
+                if x.text not in seen:
+                    seen.add(x.text)
+                    fresh.append(x)
             renumbered = [replace(x, index=len(unique) + i) for i, x in enumerate(fresh)]
-            seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
+        if section == 0 and len(chunks) >= LONG_DOCUMENT_CHUNKS:
+            # A long text without headings: its chunks stand in for sections, so each has a lead and
+            # the BLUF can draw on the whole document, not only its opening.
+            per_chunk = [[replace(x, section=n + 1) for x in part] for n, part in enumerate(per_chunk)]
+            where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
+            unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
         return Prepared(document, chunks, per_chunk, unique, left_out)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -142,6 +163,7 @@ class Summariser:
             report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
+        chosen: list[Sentence] = []
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
@@ -160,6 +182,8 @@ class Summariser:
         if should_stop and should_stop():
             raise Cancelled("cancelled")
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
+        if len(docs) > 1:
+            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
