@@ -90,13 +90,31 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# Words the tagger sometimes folds into a name: 'Spaniard Julen Lopetegui', 'Shocked Terry Cooper',
+# 'Clarence J. Brown Dam and'. A person's name is proper nouns; any name ends with one.
+# An organisation's name may open with an adjective ('British Airways'); a person's may not.
+_NOT_NAME_START = frozenset({"VERB", "ADV", "DET", "CCONJ", "ADP", "PUNCT", "PART", "PRON", "SCONJ", "AUX"})
+_NOT_NAME_END = _NOT_NAME_START | {"ADJ", "NUM"}  # 'Everton 2-1', 'Clarence J. Brown Dam and'
+
+
+def _trimmed(ent: Any) -> Any:
+    """An entity span without leading or trailing words that are not part of the name (None if nothing is left)."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].pos_ in _NOT_NAME_START or ent.label_ == "PERSON" and doc[start].pos_ != "PROPN"):
+        start += 1
+    while end > start + 1 and doc[end - 1].pos_ in _NOT_NAME_END:
+        end -= 1
+    return doc[start:end] if end > start and doc[start:end].text.strip() else None
+
+
 def _main_subject(sent: Any, lo: int, hi: int) -> str:
     """The subject of the sentence's main verb, if it lies within characters lo..hi (at most 6 words)."""
     subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or not (lo <= subj.idx < hi):
         return ""
-    words = [t.text for t in sent.doc[subj.left_edge.i : subj.i + 1]]
-    return " ".join(words[-6:])
+    span = sent.doc[max(subj.left_edge.i, subj.i - 5) : subj.i + 1]
+    return " ".join(span.text.split())
 
 
 def analyse(
@@ -126,9 +144,9 @@ def analyse(
                 piece = " ".join(w.group() for w in words[a:b])
                 index = start + len(sentences)
                 ents = tuple(
-                    Entity(_normalise(e.text), e.label_, index, e.root.pos_, e.root.dep_)
+                    Entity(_normalise(span.text), e.label_, index, e.root.pos_, e.root.dep_)
                     for e in sent.ents
-                    if e.start_char >= lo and e.end_char <= hi
+                    if e.start_char >= lo and e.end_char <= hi and (span := _trimmed(e))
                 )
                 subject = _main_subject(sent, lo, hi)
                 sentences.append(Sentence(index, piece, ents, doc_index, kind_of(piece, heading), section, subject))

@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .actors import checked_role, select_actors
+from .actors import select_actors
+from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
-from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
+from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
@@ -25,7 +26,7 @@ from .load import Document
 from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
-from .salience import overlap, rank, select, select_bluf
+from .salience import agreeing_documents, overlap, rank, select, select_bluf
 from .shorten import tidy
 from .sources import annotate
 from .structure import remove_furniture
@@ -47,6 +48,8 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+# From this many chunks on, a text without headings is treated as sections of one chunk each.
+LONG_DOCUMENT_CHUNKS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,16 @@ def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[S
     The one selection function: the pipeline and the selection ablation both call it.
     """
     return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
+
+
+def corroborated(chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str]) -> list[Corroboration]:
+    """The BLUF sentences of a pile that other documents say too, with every document that says it."""
+    out = []
+    for s in chosen:
+        others = agreeing_documents(s, sentences)
+        if others:
+            out.append(Corroboration(statement=s.text, documents=[names[s.doc]] + [names[d] for d in others]))
+    return out
 
 
 class Summariser:
@@ -98,11 +111,20 @@ class Summariser:
             # A document is data: sentences that instruct a model are left out of every selection.
             left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
             found = [x for x in found if not addresses_model(x.text)]
-            fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
+            fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
+            for x in found:
+                if x.text not in seen:
+                    seen.add(x.text)
+                    fresh.append(x)
             renumbered = [replace(x, index=len(unique) + i) for i, x in enumerate(fresh)]
-            seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
+        if section == 0 and len(chunks) >= LONG_DOCUMENT_CHUNKS:
+            # A long text without headings: its chunks stand in for sections, so each has a lead and
+            # the BLUF can draw on the whole document, not only its opening.
+            per_chunk = [[replace(x, section=n + 1) for x in part] for n, part in enumerate(per_chunk)]
+            where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
+            unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
         return Prepared(document, chunks, per_chunk, unique, left_out)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -145,6 +167,7 @@ class Summariser:
             report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
+        chosen: list[Sentence] = []
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
@@ -164,6 +187,8 @@ class Summariser:
             raise Cancelled("cancelled")
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
                                        actors=language.english), docs)  # no parse debris presented as actors
+        if len(docs) > 1:
+            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
@@ -236,7 +261,8 @@ class Summariser:
             ranked, lambda s: in_bluf(s) or (s.doc, s.index) in used, cfg.brief.max_implications, cfg.salience.redundant,
             sentences,
         )
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details and actors else []
+        ranked_actors = (select_actors(sentences, cfg.brief.max_actors, cfg.actors)
+                         if cfg.brief.details and actors else [])
         actors = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:
@@ -257,7 +283,7 @@ class Summariser:
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):
-            roles[cand.name] = checked_role(answer, cand, source)
+            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
 
         judgments = [
             Judgment(

@@ -48,6 +48,9 @@ def _source_line(s: Source) -> str:
 def to_markdown(brief: Brief, actors: bool = True) -> str:
     """The brief as a Markdown document (`actors=False` leaves the actors table to the caller)."""
     out = [f"# {_esc(brief.title)}", "", "## Bottom line up front", "", _esc(brief.bluf), ""]
+    for c in brief.corroboration:
+        names = ", ".join(_esc(d) for d in c.documents)
+        out += [f"_Corroborated by {len(c.documents)} documents ({names}): “{_esc(c.statement)}”_", ""]
     out += ["## Key judgments", ""]
     for j in brief.key_judgments:
         basis = f"{_esc(j.basis)}; " if j.basis else ""

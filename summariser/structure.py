@@ -145,6 +145,12 @@ def kind_of(text: str, heading: bool = False) -> Kind:
     return "statement"
 
 
+def is_story(text: str, kind: Kind) -> bool:
+    """Whether a sentence is part of the running story: a statement, or a short complete sentence
+    ('Saddam ruled Iraq.'), not a heading, caption, byline or unfinished fragment."""
+    return kind == "statement" or kind == "fragment" and bool(re.search(r"[.!?\"'’”)]$", text.strip()))
+
+
 _QUOTE_MARKS = re.compile(r"[\"“”‘’']")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|we're|we’re|my|our|me|us)\b")
 
