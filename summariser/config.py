@@ -28,7 +28,7 @@ class GenerationConfig(BaseModel):
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 means greedy decoding.")
     top_p: float = Field(1.0, gt=0.0, le=1.0)
     repetition_penalty: float = Field(1.1, ge=1.0, le=2.0)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Random seed (0 to 4294967295).")
     timeout_s: float = Field(300.0, gt=0, description="Wall-time bound on one model call.")
 
 
@@ -108,6 +108,21 @@ class BriefConfig(BaseModel):
     details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 
 
+class LoadConfig(BaseModel):
+    """How untrusted input is read (it never changes what a brief says, so it is not part of any cache key)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_mb: float = Field(16.0, gt=0, le=1024, description="Largest file, JSONL line or standard input read, in MB "
+                          "(MiB); also the cap on the characters a parser may return.")
+    parse_timeout_s: float = Field(60.0, gt=0, description="Wall-time bound on parsing one file (in a child process).")
+    parse_memory_mb: int = Field(4096, ge=256, description="Address-space cap of the parsing child process, in MiB.")
+    follow_links: bool = Field(False, description="Follow symbolic links out of the folders given.")
+
+    @property
+    def max_bytes(self) -> int:
+        """`max_mb` in bytes."""
+        return int(self.max_mb * 1024 * 1024)
 class SalienceConfig(BaseModel):
     """How sentence salience is scored (salience.py): a position prior plus weighted centrality."""
 
@@ -170,6 +185,7 @@ class Settings(BaseModel):
     generation: GenerationConfig = GenerationConfig()
     chunking: ChunkConfig = ChunkConfig()
     brief: BriefConfig = BriefConfig()
+    load: LoadConfig = LoadConfig()
     salience: SalienceConfig = SalienceConfig()
     actors: ActorConfig = ActorConfig()
 
@@ -187,15 +203,32 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
 def _env_overrides() -> dict[str, Any]:
     """Environment values as a nested dict, so they can sit between the file and the flags."""
     nested: dict[str, Any] = {}
-    for key, value in os.environ.items():
+    for key, value in sorted(os.environ.items()):
         if not key.startswith("SUMMARISER_") or key == CONFIG_ENV:
             continue
         parts = key[len("SUMMARISER_") :].lower().split("__")
+        if len(parts) == 1 and parts[0] in Settings.model_fields:
+            raise ConfigError(f"{key} names a whole section; set one of its keys, e.g. {key}__NAME")
         node = nested
         for part in parts[:-1]:
-            node = node.setdefault(part, {})
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"{key} conflicts with SUMMARISER_{'__'.join(parts[:-1]).upper()}")
+            node = child
+        if isinstance(node.get(parts[-1]), dict):
+            raise ConfigError(f"{key} conflicts with the SUMMARISER_{key[len('SUMMARISER_'):]}__* variables")
         node[parts[-1]] = value
     return nested
+
+
+def _check_sections(data: dict[str, Any], where: str) -> None:
+    """Every top-level key must be a known section holding a table: `model = "x"` would otherwise vanish."""
+    for key, value in data.items():
+        if key not in Settings.model_fields:
+            raise ConfigError(f"unknown section [{key}] in {where}; sections: {', '.join(Settings.model_fields)}")
+        if not isinstance(value, dict):
+            example = "name" if key == "model" else next(iter(Settings.model_fields[key].annotation.model_fields))  # type: ignore[union-attr]
+            raise ConfigError(f"{key} = {value!r} in {where} must be a [{key}] section, e.g. [{key}] {example} = ...")
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -211,14 +244,16 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"config file not found: {path}") from None
+        except IsADirectoryError:
+            raise ConfigError(f"config file {path} is a folder, not a TOML file") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        _check_sections(data, str(path))
     data = _deep_merge(data, _env_overrides())
-    cleaned = {
-        section: {k: v for k, v in values.items() if v is not None}
-        for section, values in overrides.items()
-        if values
-    }
+    cleaned = {section: {k: v for k, v in values.items() if v is not None} for section, values in overrides.items()}
+    cleaned = {section: values for section, values in cleaned.items() if values}
     data = _deep_merge(data, cleaned)
     try:
         return Settings.model_validate(data)

@@ -21,3 +21,11 @@ class ConfigError(SummariserError):
 
 class Cancelled(SummariserError):
     """The user stopped the work (Cancel button, Ctrl-C)."""
+
+
+class ModelLoadError(ModelNotFoundError):
+    """The model was found but cannot be loaded (a damaged or mislabelled file): no document can be briefed."""
+
+
+class OutputError(SummariserError):
+    """The output folder cannot be used or written (read-only, full, a file, locked by another run)."""

@@ -20,6 +20,7 @@ from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
 from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments, restate
+from .language import detect
 from .llm import make_chain
 from .load import Document
 from .merge import merge_notes
@@ -146,6 +147,9 @@ class Summariser:
             raise DocumentError("no sentences found in the text")
         source = SourceIndex("\n".join(d.text for d in docs))
         warnings: list[str] = []
+        language = detect("\n".join(d.text for d in docs))  # the spaCy model and default LLM are English-only
+        if language.warning:
+            warnings.append(language.warning)
         left_out = sum(p.left_out for p in prepared)
         if left_out:
             warnings.append(f"left out {left_out} sentence(s) that address an AI model (possible prompt injection)")
@@ -181,7 +185,8 @@ class Summariser:
                 bluf_text = " ".join(tidy(s.text) for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
+        brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
+                                       actors=language.english), docs)  # no parse debris presented as actors
         if len(docs) > 1:
             brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
         if cfg.brief.details:
@@ -240,6 +245,7 @@ class Summariser:
         source: SourceIndex,
         warnings: list[str],
         should_stop: Callable[[], bool] | None = None,
+        actors: bool = True,
     ) -> Brief:
         cfg = self.settings
         gen = cfg.generation.model_copy(update={"max_new_tokens": min(64, cfg.generation.max_new_tokens)})
@@ -255,7 +261,8 @@ class Summariser:
             ranked, lambda s: in_bluf(s) or (s.doc, s.index) in used, cfg.brief.max_implications, cfg.salience.redundant,
             sentences,
         )
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors, cfg.actors) if cfg.brief.details else []
+        ranked_actors = (select_actors(sentences, cfg.brief.max_actors, cfg.actors)
+                         if cfg.brief.details and actors else [])
         actors = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:

@@ -1,39 +1,61 @@
-"""Render a Brief as Markdown or JSON."""
+"""Render a Brief as Markdown or JSON.
+
+Everything in a brief comes from untrusted documents (their text, metadata and file names), so every
+field is escaped before it goes into Markdown: a source that contains `[x](javascript:...)` or
+`<img onerror=...>` shows those characters, and never renders a link, an image or HTML.
+"""
 
 from __future__ import annotations
 
+import re
+
 from .brief import Brief, Citation, Source
 
+# CommonMark lets a backslash escape any ASCII punctuation; these are the characters that can start
+# markup inline (links, images, HTML, emphasis, code, strikethrough, table cells).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # '&amp;' in a source must not become '&'
+_BLOCK_START = re.compile(r"^([#>+\-=])")  # a heading, quote, list or rule at the start of a line
+_ORDERED = re.compile(r"^(\d+)([.)])")  # an ordered list item: the backslash goes before the '.'
+_URL = re.compile(r"https?://[^\s<>\"'`\\]+")
 
-def _esc(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+
+def md_escape(text: str) -> str:
+    """`text` as literal Markdown inline content: one line, no markup, no HTML, no links."""
+    text = " ".join(text.split())
+    text = _INLINE.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", text)
+    return _ORDERED.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", text))
+
+
+_esc = md_escape
 
 
 def _refs(citations: list[Citation]) -> str:
-    return ", ".join(f"{c.document} §{c.sentence}" + (f", p. {c.page}" if c.page else "") for c in citations)
+    return ", ".join(f"{_esc(c.document)} §{c.sentence}" + (f", p. {c.page}" if c.page else "") for c in citations)
 
 
 def _source_line(s: Source) -> str:
     """'name: “Title”, Author, date, URL (words, chunks)': what the document says about itself."""
-    about = [f"“{s.title}”" if s.title else "", s.author or "", (s.date or "")[:10]]
+    about = [f"“{_esc(s.title)}”" if s.title else "", _esc(s.author or ""), _esc((s.date or "")[:10])]
     if s.source and s.source.startswith(("http://", "https://")) and s.source != s.document:
-        about.append(f"<{s.source}>")
+        about.append(f"<{s.source}>" if _URL.fullmatch(s.source) else _esc(s.source))  # a link only if it is one
     about = [a for a in about if a]
     size = f"{s.words} words, {s.chunks} chunk{'s' if s.chunks != 1 else ''}"
-    return f"- {s.document}" + (f": {', '.join(about)}" if about else "") + f" ({size})"
+    return f"- {_esc(s.document)}" + (f": {', '.join(about)}" if about else "") + f" ({size})"
 
 
 def to_markdown(brief: Brief, actors: bool = True) -> str:
     """The brief as a Markdown document (`actors=False` leaves the actors table to the caller)."""
-    out = [f"# {brief.title}", "", "## Bottom line up front", "", brief.bluf, ""]
+    out = [f"# {_esc(brief.title)}", "", "## Bottom line up front", "", _esc(brief.bluf), ""]
     for c in brief.corroboration:
-        out += [f"_Corroborated by {len(c.documents)} documents ({', '.join(c.documents)}): “{c.statement}”_", ""]
+        names = ", ".join(_esc(d) for d in c.documents)
+        out += [f"_Corroborated by {len(c.documents)} documents ({names}): “{_esc(c.statement)}”_", ""]
     out += ["## Key judgments", ""]
     for j in brief.key_judgments:
-        basis = f"{j.basis}; " if j.basis else ""
+        basis = f"{_esc(j.basis)}; " if j.basis else ""
         out.append(
-            f"- **{j.likelihood.capitalize()}** ({j.confidence} confidence) · {j.kind}: {j.statement} "
+            f"- **{j.likelihood.capitalize()}** ({j.confidence} confidence) · {j.kind}: {_esc(j.statement)} "
             f"_[{basis}{_refs(j.citations)}]_"
         )
     if not brief.key_judgments:
@@ -46,8 +68,8 @@ def to_markdown(brief: Brief, actors: bool = True) -> str:
         out.append("")
     out += ["## Implications", ""]
     for i in brief.implications:
-        basis = f"{i.basis}; " if i.basis else ""
-        out.append(f"- {i.statement} _[{basis}{_refs(i.citations)}]_")
+        basis = f"{_esc(i.basis)}; " if i.basis else ""
+        out.append(f"- {_esc(i.statement)} _[{basis}{_refs(i.citations)}]_")
     if not brief.implications:
         out.append("None stated: the source says nothing about what will or may happen next.")
     out.append("")
@@ -56,9 +78,9 @@ def to_markdown(brief: Brief, actors: bool = True) -> str:
     p = brief.provenance
     gen = p.settings.get("generation", {})
     seed = gen.get("seed") if isinstance(gen, dict) else None
-    out += ["", f"_Model: {p.model} via {p.backend}; seed {seed}; {p.seconds:.1f} s; summariser {p.version}._", ""]
+    out += ["", f"_Model: {_esc(p.model)} via {p.backend}; seed {seed}; {p.seconds:.1f} s; summariser {p.version}._", ""]
     if brief.warnings:
-        out += ["<details><summary>Checks</summary>", ""] + [f"- {w}" for w in brief.warnings] + ["", "</details>", ""]
+        out += ["<details><summary>Checks</summary>", ""] + [f"- {_esc(w)}" for w in brief.warnings] + ["", "</details>", ""]
     return "\n".join(out)
 
 

@@ -9,9 +9,9 @@ import typer
 
 from . import app
 from .options import (
-    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, DtypeOpt, MaxNewOpt, ModelOpt, OverlapOpt, SeedOpt, TempOpt,
-    ThreadsOpt,
-    build_settings,
+    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, DtypeOpt, MaxNewOpt, ModelOpt, OverlapOpt, RayCpusOpt,
+    RayGroup, RayOpt, RayWorkersOpt, SeedOpt, TempOpt, ThreadsOpt,
+    build_settings, check_model_file, start_ray,
 )
 
 EPILOG = """Examples:
@@ -24,12 +24,14 @@ EPILOG = """Examples:
 
   brief eval compare runs/frank-cnndm-a runs/frank-cnndm-b
 
+  brief eval --suite frank-cnndm --ray                  # briefs spread over a local Ray instance
+
 Briefs are cached by document, model and settings (~/.cache/summariser/briefs): re-scoring never
 regenerates, and an interrupted run resumes where it stopped. Suites live in eval/suites/.
 """
 
 eval_app = typer.Typer(help="Score briefs against reference summaries (ROUGE, baselines, peers, CIs).",
-                       invoke_without_command=True, epilog=EPILOG)
+                       invoke_without_command=True, epilog=EPILOG, cls=RayGroup)
 app.add_typer(eval_app, name="eval")
 
 
@@ -41,7 +43,7 @@ def evaluate(
     text_field: str = typer.Option("article", "--text-field", help="With --data: field holding the document."),
     ref_field: str = typer.Option("reference", "--ref-field",
                                   help="With --data: reference field (a string or a list of strings)."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Only the first N documents."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Only the first N documents."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Run folder (default: runs/SUITE-MODEL-SETTINGS)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Brief cache (default ~/.cache/summariser/briefs)."),
     model: Optional[str] = ModelOpt,
@@ -56,6 +58,9 @@ def evaluate(
     threads: Optional[int] = ThreadsOpt,
     bluf_mode: Optional[str] = BlufModeOpt,
     dtype: Optional[str] = DtypeOpt,
+    ray: Optional[str] = RayOpt,
+    ray_workers: Optional[int] = RayWorkersOpt,
+    ray_cpus: int = RayCpusOpt,
 ) -> None:
     """Run an evaluation suite and write per-document scores, a summary and an HTML report."""
     if ctx.invoked_subcommand:
@@ -63,6 +68,7 @@ def evaluate(
     import hashlib
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..backends.hf import default_cache_dir
@@ -71,36 +77,44 @@ def evaluate(
     from ..evaluation.runner import run_suite
     from ..evaluation.suites import adhoc_suite, load_suite
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
+    cluster = None
     if (suite is None) == (data is None):
         err.print("[red]error:[/] give --suite NAME or --data FILE.jsonl (see brief eval --help)")
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
                                   chunk_tokens, overlap, threads, bluf_mode, dtype)
+        check_model_file(settings)
         chosen = load_suite(suite) if suite else adhoc_suite(data, text_field, ref_field, limit)  # type: ignore[arg-type]
         if limit:
             chosen = chosen.model_copy(update={"limit": limit})
-        tag = hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:8]
+        tag = hashlib.sha256(settings.model_dump_json(exclude={"load"}).encode()).hexdigest()[:8]
         model_slug = Path(settings.model.name).stem.replace(" ", "_")
         run_dir = out or Path("runs") / f"{chosen.name}-{model_slug}-{tag}" / (f"n{chosen.limit}" if chosen.limit else "all")
+        if ray:
+            cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
         with Progress(TextColumn("briefs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), TextColumn("{task.description}"), console=err) as bar:
             task = bar.add_task("", total=None)
             result = run_suite(
                 chosen, settings, run_dir, cache_dir or default_cache_dir() / "briefs",
                 on_progress=lambda done, total, how: bar.update(task, completed=done, total=total, description=how),
+                executor=cluster,
             )
     except SummariserError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] briefs made so far are cached; re-run the same command to resume")
         raise typer.Exit(130) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
     typer.echo(markdown_table(result.summary))
     for failure in result.failures:
         where = failure.get("id") or f"line {failure.get('line')}"
-        err.print(f"[yellow]not scored:[/] {where}: {failure['error']}")
+        err.print(f"[yellow]not scored:[/] {escape(str(where))}: {escape(str(failure['error']))}")
     written = ", ".join(sorted(p.name for p in run_dir.iterdir() if p.is_file()))
     err.print(f"run folder: {run_dir} ({written})")
 

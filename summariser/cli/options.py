@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from ..config import Settings, load_settings
 
@@ -54,6 +57,7 @@ def build_settings(
     threads: int | None = None,
     bluf_mode: str | None = None,
     dtype: str | None = None,
+    load: dict[str, Any] | None = None,
 ) -> Settings:
     """Settings from a config file, the environment and the flags that were given."""
     sections: dict[str, dict[str, Any]] = {
@@ -61,5 +65,104 @@ def build_settings(
         "generation": {"max_new_tokens": max_new_tokens, "temperature": temperature, "seed": seed},
         "chunking": {"chunk_tokens": chunk_tokens, "overlap_tokens": overlap},
         "brief": {"bluf_mode": bluf_mode},
+        "load": load or {},
     }
     return load_settings(config, **sections)
+
+
+# -- running on a Ray cluster ---------------------------------------------------------------------
+RAY_PANEL = "Ray cluster"
+RayOpt = typer.Option(
+    None, "--ray", metavar="[ADDRESS]", rich_help_panel=RAY_PANEL,
+    help="Spread the documents over a Ray cluster: --ray alone starts a local Ray instance; --ray HOST:PORT, "
+    "--ray ray://HOST:10001 or --ray auto joins a running cluster (see README).",
+)
+RayWorkersOpt = typer.Option(
+    None, "--ray-workers", min=1, rich_help_panel=RAY_PANEL,
+    help="Model workers (each loads the model once; default: the cluster's CPUs / --ray-cpus).",
+)
+RayCpusOpt = typer.Option(1, "--ray-cpus", min=1, rich_help_panel=RAY_PANEL, help="CPUs (torch threads) per worker.")
+
+_ADDRESS = re.compile(r"^(?:auto|local|ray://\S+|\[?[\w.\-:]+\]?:\d{1,5})$")
+
+
+def optional_ray_value(args: list[str]) -> list[str]:
+    """Let `--ray` take an optional value: a bare `--ray` (not followed by an address) means a local instance."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        if arg == "--ray" and not (i + 1 < len(args) and _ADDRESS.match(args[i + 1])):
+            out.append("--ray=local")
+        else:
+            out.append(arg)
+    return out
+
+
+class RayCommand(TyperCommand):
+    """A command whose `--ray` option may be given without a value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, optional_ray_value(args))
+
+
+class RayGroup(TyperGroup):
+    """A group (with a default callback) whose `--ray` option may be given without a value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, optional_ray_value(args))
+
+
+# -- reading untrusted input ----------------------------------------------------------------------
+INPUT_PANEL = "Reading input"
+FollowLinksOpt = typer.Option(
+    None, "--follow-links/--no-follow-links", rich_help_panel=INPUT_PANEL,
+    help="Follow symbolic links that point out of the folders given (default: skip them and say so).",
+)
+ParseTimeoutOpt = typer.Option(
+    None, "--parse-timeout", min=0.1, rich_help_panel=INPUT_PANEL,
+    help="Seconds one file may take to parse before it is stopped and recorded as failed (default 60).",
+)
+MaxMbOpt = typer.Option(
+    None, "--max-mb", min=0.001, rich_help_panel=INPUT_PANEL,
+    help="Largest file, JSONL line or standard input read, in MB (default 16).",
+)
+
+
+def check_model_file(settings: Settings) -> None:
+    """Refuse at once, before any work, a model file that cannot be what it claims (a text file named .gguf)."""
+    from ..backends.base import backend_name
+    from ..errors import ConfigError, ModelNotFoundError
+
+    if backend_name(settings.model) == "openai":
+        return
+    path = Path(settings.model.name).expanduser()
+    if path.suffix.lower() == ".gguf":
+        if not path.exists():
+            raise ModelNotFoundError(f"GGUF file not found: {path}")
+        if not path.is_file():
+            raise ConfigError(f"--model {path} is not a file")
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError as exc:
+            raise ModelNotFoundError(f"cannot read {path}: {exc.strerror}") from None
+        if magic != b"GGUF":
+            raise ConfigError(f"--model {path} is not a GGUF file (it does not start with the GGUF signature)")
+
+
+def start_ray(console: Any, settings: Settings, address: str, workers: int | None, cpus: int) -> Any:
+    """Join or start the Ray cluster and its workers (a spinner meanwhile); says where the briefs will be made."""
+    from rich.markup import escape
+
+    from ..ray_executor import RayExecutor
+
+    cluster = RayExecutor(settings, address=address, workers=workers, cpus_per_worker=cpus)
+    try:
+        with console.status("starting Ray workers…"):
+            cluster.start()
+    except BaseException:
+        cluster.close()  # leave no Ray instance or worker behind
+        raise
+    console.print(f"ray: {escape(cluster.describe())}")
+    return cluster

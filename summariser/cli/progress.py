@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..batch import Outcome
@@ -41,7 +42,10 @@ class BatchProgress:
         self.bar.update(self.steps, completed=event.done, total=event.total, description=f"{label:<11}")
 
     def document_done(self, outcome: Outcome) -> None:
-        """Advance the document bar; report a failure on its own line."""
+        """Advance the document bar; report a failure, or an input left alone, on its own line."""
         self.bar.advance(self.docs)
+        # Names and reasons come from untrusted input: escaped, so '[/]' in a file name is text, not markup.
         if outcome.status == "failed":
-            self.console.print(f"[red]failed:[/] {outcome.name}: {outcome.error}")
+            self.console.print(f"[red]failed:[/] {escape(outcome.name)}: {escape(outcome.error or '')}")
+        elif outcome.status == "skipped" and outcome.kind not in ("already briefed", "duplicate"):
+            self.console.print(f"[yellow]skipped:[/] {escape(outcome.name)}: {escape(outcome.reason or '')}")

@@ -1,4 +1,4 @@
-"""`brief run`: briefs for a batch of documents."""
+"""`brief run`: briefs for a batch of documents, in this process or on a Ray cluster."""
 
 from __future__ import annotations
 
@@ -12,18 +12,27 @@ import typer
 from . import app
 from .options import (
     BackendOpt,
-    BlufModeOpt,
     BaseUrlOpt,
+    BlufModeOpt,
     ChunkOpt,
     ConfigOpt,
+    DtypeOpt,
+    FollowLinksOpt,
+    MaxMbOpt,
     MaxNewOpt,
     ModelOpt,
     OverlapOpt,
+    ParseTimeoutOpt,
+    RayCommand,
+    RayCpusOpt,
+    RayOpt,
+    RayWorkersOpt,
     SeedOpt,
     TempOpt,
-    DtypeOpt,
     ThreadsOpt,
     build_settings,
+    check_model_file,
+    start_ray,
 )
 
 EPILOG = """Examples:
@@ -44,13 +53,20 @@ EPILOG = """Examples:
 
   brief run reports/ --combine --out briefs/               # one brief over all documents, oldest first
 
+  brief run reports/ --out briefs/ --ray                   # spread over a local Ray instance
+
+  brief run reports/ --out briefs/ --ray 10.0.0.5:6379     # ... or a running Ray cluster
+
+Re-running the same command skips documents already briefed with the same settings (--force redoes
+them); a brief is never overwritten by another document's. The output folder is never read as
+input. Outcomes, including what was skipped and why, are appended to OUT/run-log.jsonl.
+Exit code 1 if any document failed, 2 for a usage, model or output-folder error.
+
 Formats (sniffed from the bytes): .txt .md .rst, .html, .pdf, .docx, .eml, .mbox, .jsonl.
-Re-running the same command skips briefs already in --out (use --force to redo them).
-Outcomes are appended to OUT/run-log.jsonl. Exit code 1 if any document failed.
 """
 
 
-@app.command(epilog=EPILOG)
+@app.command(cls=RayCommand, epilog=EPILOG)
 def run(
     paths: list[str] = typer.Argument(..., help="Files (text, HTML, PDF, Word, e-mail, JSONL), folders, globs, URLs, or - for stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the briefs (default: print to stdout)."),
@@ -60,6 +76,12 @@ def run(
     id_field: str = typer.Option("id", "--id-field", help="JSONL field naming the document."),
     force: bool = typer.Option(False, "--force", help="Redo briefs that already exist in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    follow_links: Optional[bool] = FollowLinksOpt,
+    parse_timeout: Optional[float] = ParseTimeoutOpt,
+    max_mb: Optional[float] = MaxMbOpt,
+    ray: Optional[str] = RayOpt,
+    ray_workers: Optional[int] = RayWorkersOpt,
+    ray_cpus: int = RayCpusOpt,
     model: Optional[str] = ModelOpt,
     backend: Optional[str] = BackendOpt,
     base_url: Optional[str] = BaseUrlOpt,
@@ -75,36 +97,33 @@ def run(
 ) -> None:
     """Write a brief of each document (or one over all with --combine)."""
     from rich.console import Console
+    from rich.markup import escape
 
-    from ..batch import formats_of, render, run_batch
-    from ..errors import SummariserError
+    from ..batch import LocalExecutor, OutputFolder, Tally, formats_of, lazy_brief, render, run_batch, settings_key
+    from ..errors import OutputError, SummariserError
     from ..load import iter_documents
     from .progress import BatchProgress
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     if format not in ("md", "json", "both"):
-        err.print(f"[red]error:[/] --format must be md, json or both, not {format!r}")
+        err.print(f"[red]error:[/] --format must be md, json or both, not {escape(repr(format))}")
         raise typer.Exit(2)
     if out is None and format == "both":
         err.print("[red]error:[/] --format both needs --out (two files per document)")
         raise typer.Exit(2)
     try:
         settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads, bluf_mode, dtype)
+                                  chunk_tokens, overlap, threads, bluf_mode, dtype,
+                                  load={"follow_links": follow_links, "parse_timeout_s": parse_timeout, "max_mb": max_mb})
+        check_model_file(settings)
     except SummariserError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
-    summariser = None
+    brief_fn = lazy_brief(settings, loading=lambda: err.status("loading the model…"))
 
     def make_brief(docs):  # the model loads on first use: a run where all is done loads nothing
-        nonlocal summariser
-        from ..pipeline import Summariser
-
-        if summariser is None:
-            with err.status("loading the model…"):
-                summariser = Summariser(settings)
-        return summariser.brief(docs, progress=progress.on_event)
+        return brief_fn(docs, progress=progress.on_event)
 
     def show(outcome, brief) -> None:
         if out is None and brief is not None:
@@ -112,27 +131,48 @@ def run(
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
 
-    items = iter_documents(paths, text_field=text_field, id_field=id_field)
     started = time.perf_counter()
-    counts = {"done": 0, "failed": 0, "skipped": 0}
+    tally = Tally()
     progress = BatchProgress(err, enabled=not quiet)
     interrupted = False
+    folder = OutputFolder(out) if out else None
+    cluster = None
     try:
+        if folder:
+            folder.open()
+        load = settings.load
+        items = iter_documents(paths, text_field=text_field, id_field=id_field, max_bytes=load.max_bytes,
+                               follow_links=load.follow_links, parse_timeout_s=load.parse_timeout_s,
+                               parse_memory_mb=load.parse_memory_mb,
+                               out_dir=folder.root if folder else None, written=folder.written if folder else None)
+        executor = LocalExecutor(make_brief)
+        if ray:
+            cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
+            executor = cluster  # type: ignore[assignment]
         with progress:
-            for outcome in run_batch(items, make_brief, out, format, combine, force, on_brief=show):  # type: ignore[arg-type]
-                counts[outcome.status] += 1
+            for outcome in run_batch(items, None, folder, format, combine, force, on_brief=show,  # type: ignore[arg-type]
+                                     executor=executor, settings=settings_key(settings)):
+                tally.add(outcome)
                 progress.document_done(outcome)
     except KeyboardInterrupt:
         interrupted = True
-    except SummariserError as exc:  # e.g. the model is missing: nothing can be briefed
-        err.print(f"[red]error:[/] {exc}")
+    except OutputError as exc:  # the output folder cannot be used or written: stop, nothing half-written
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        if sum(tally.status.values()):
+            err.print(escape(tally.line(time.perf_counter() - started) + f"; log: {out / 'run-log.jsonl'}"))
         raise typer.Exit(2) from None
-    seconds = time.perf_counter() - started
-    summary = (f"{counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped "
-               f"in {seconds:.1f} s")
-    err.print(("[yellow]interrupted:[/] " if interrupted else "") + summary
-              + (f"; log: {out / 'run-log.jsonl'}" if out else ""))
+    except SummariserError as exc:  # e.g. the model is missing: nothing can be briefed
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+        if folder:
+            folder.close()
+    summary = tally.line(time.perf_counter() - started)
+    err.print(("[yellow]interrupted:[/] " if interrupted else "") + escape(summary
+              + (f"; log: {out / 'run-log.jsonl'}" if out else "")))
     if interrupted:
         raise typer.Exit(130)
-    if counts["failed"]:
+    if tally.status["failed"]:
         raise typer.Exit(1)

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..batch import atomic_write
+from ..batch import Executor, Job, LocalExecutor, atomic_write, lazy_brief
 from ..brief import Brief
 from ..check import SourceIndex
 from ..config import Settings
+from ..errors import SummariserError
 from ..load import Document
 from ..prompts import prompts_dir
 from . import metrics
@@ -40,7 +41,7 @@ def scored_text(brief: Brief, part: str) -> str:
 
 
 # The modules whose code decides what a brief says (not how it is shown, stored or scored).
-BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
+BRIEF_MODULES = ("pipeline", "language", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
                  "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
                  "backends/openai_compat")
 
@@ -63,7 +64,8 @@ def cache_key(row: Row, settings: Settings) -> str:
 def texts_key(texts: Sequence[str], settings: Settings) -> str:
     """The cache key of a brief of one document or of several briefed together (a pile)."""
     parts = [texts[0]] if len(texts) == 1 else ["\x1e".join(texts), "combined"]
-    payload = "|".join([*parts, settings.model_dump_json(), _fingerprint()])
+    # Reading limits ([load]) never change a brief, so they are not part of the key.
+    payload = "|".join([*parts, settings.model_dump_json(exclude={"load"}), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -135,41 +137,48 @@ def generate_briefs(
     failures: list[dict[str, Any]],
     make_brief: MakeBrief | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    executor: Executor | None = None,
 ) -> tuple[dict[str, Brief], int]:
     """One brief per job (an id and its documents, briefed together when several), cached.
 
     Returns the briefs by job id and how many were generated (not read from the cache); a job that
-    fails is recorded in `failures` and does not stop the others.
+    fails is recorded in `failures` and does not stop the others. The briefs not in the cache are
+    computed by `executor` (default: `make_brief`, or the pipeline, in this process; the Ray executor
+    spreads them over a cluster) and cached here as they arrive.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     briefs: dict[str, Brief] = {}
-    generated = 0
-    for done, (job_id, docs) in enumerate(jobs):
+    todo: list[Job] = []
+    done = 0
+    for job_id, docs in jobs:
         path = cache_dir / f"{texts_key([d.text for d in docs], settings)}.json"
         if path.is_file():
             try:
                 briefs[job_id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
+                done += 1
                 if on_progress:
-                    on_progress(done + 1, len(jobs), "cached")
+                    on_progress(done, len(jobs), "cached")
                 continue
             except ValueError:
                 pass  # a damaged cache entry is regenerated
+        todo.append(Job(job_id, docs, path.stem, job_id, [path]))
+    if todo and executor is None:
         if make_brief is None:
-            from ..pipeline import Summariser
-
-            make_brief = Summariser(settings).brief
-        try:
-            brief = make_brief(docs[0] if len(docs) == 1 else docs)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - one document must not stop the run
-            failures.append({"id": job_id, "error": f"{exc.__class__.__name__}: {exc}", "stage": "brief"})
+            executor = LocalExecutor(lazy_brief(settings))
         else:
-            atomic_write(path, brief.model_dump_json())
-            briefs[job_id] = brief
+            one = make_brief
+            executor = LocalExecutor(lambda docs: one(docs[0] if len(docs) == 1 else docs))
+    generated = 0
+    for result in executor.run(todo) if todo else ():  # type: ignore[union-attr]
+        if result.brief is None:
+            failures.append({"id": result.job.name, "error": result.error, "stage": "brief"})
+        else:
+            atomic_write(result.job.targets[0], result.brief.model_dump_json())
+            briefs[result.job.name] = result.brief
             generated += 1
+        done += 1
         if on_progress:
-            on_progress(done + 1, len(jobs), "generated")
+            on_progress(done, len(jobs), "generated")
     return briefs, generated
 
 
@@ -177,7 +186,7 @@ def run_facts(briefs: dict[str, Brief], settings: Settings, generated: int, star
     """What every run summary records about how it was made: model, settings, version, timing."""
     return {
         "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
+        "settings": json.loads(settings.model_dump_json(exclude={"load"})),
         "version": __version__,
         "generated_briefs": generated,
         "wall_seconds": round(time.perf_counter() - started, 1),
@@ -191,8 +200,13 @@ def run_suite(
     cache_dir: Path,
     make_brief: MakeBrief | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
-    """Brief (or reuse cached briefs), score everything and write the run folder."""
+    """Brief (or reuse cached briefs), score everything and write the run folder.
+
+    `executor` computes the briefs that are not cached (default: in this process; `--ray` passes the
+    Ray executor). Actors, judgments and pile suites brief in this process.
+    """
     if suite.kind != "rouge":  # actors, judgments and pile suites score other things
         from .suite_kinds import RUNNERS
 
@@ -206,8 +220,12 @@ def run_suite(
         else:
             rows.append(item)
     jobs = [(row.id, [Document(id=row.id, name=row.id, text=row.text)]) for row in rows]
-    briefs, generated = generate_briefs(jobs, settings, cache_dir, failures, make_brief, on_progress)
+    briefs, generated = generate_briefs(jobs, settings, cache_dir, failures, make_brief, on_progress, executor)
     generation_seconds = time.perf_counter() - started
+    if not briefs:
+        reasons = "; ".join(f"{f.get('id') or 'line ' + str(f.get('line'))}: {f['error']}" for f in failures[:3])
+        raise SummariserError(f"no document in {suite.data} could be scored"
+                              + (f" ({reasons}{'; ...' if len(failures) > 3 else ''})" if reasons else " (no rows)"))
 
     scored = [r for r in rows if r.id in briefs]  # every system on the same documents
     records: list[dict[str, Any]] = []

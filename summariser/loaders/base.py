@@ -66,7 +66,8 @@ def clean_text(text: str) -> str:
     """Normalise newlines and drop control characters that confuse tokenizers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    text = re.sub(r"[ \t]+\n", "\n", text)
+    # Per line, not `[ \t]+\n`: that regex backtracks quadratically over a long run of blanks.
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 
