@@ -63,6 +63,7 @@ class Normalised:
     source: str
     text: str
     index: tuple[int, ...]
+    cased: str = ""  # the same before leetspeak was undone (same length): sentence ends are found here
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the matching span [start, end)."""
@@ -103,8 +104,9 @@ def normalise(text: str) -> Normalised:
         word = m.group().translate(_LEET)
         return word if word.lower() in _LEET_WORDS else m.group()
 
+    cased = out
     out = _LEET_TOKEN.sub(unleet, out)  # same length: the map still holds
-    return Normalised(text, out, tuple(index))
+    return Normalised(text, out, tuple(index), cased)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -113,7 +115,7 @@ def normalise(text: str) -> Normalised:
 # Chat-template and role tokens of the common model families. `<|...|>` covers ChatML, Llama 3, Phi,
 # DeepSeek (after NFKC its fullwidth bars are plain ones) and most others.
 TEMPLATE_TOKEN = re.compile(
-    r"<\|[^|<>\n]{1,40}\|>"
+    r"<[|｜][^|｜<>\n]{1,40}[|｜]>"
     r"|\[/?(?:INST|SYS|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|TOOL_CONTENT)\]"
     r"|<</?SYS>>|</?(?:start|end)_of_turn>|</?s>|<(?:bos|eos|pad|unk)>"
     r"|</?(?:system|user|assistant|human|im_start|im_end)>"
@@ -142,6 +144,11 @@ _ROLE_STRONG = frozenset(
 _ROLE_WEAK = frozenset(
     """user ai bot model instruction instructions response input output context command task note notes message
     memo rule rules policy summary summariser summarizer brief urgent priority attention important notice""".split()
+)
+# A markdown heading that is only a role ("### Instruction", "### Response", "## System"): Alpaca-style turns.
+_ROLE_HEADING = re.compile(
+    r"^#{1,6}\s*(?:system|instruction|instructions|input|response|assistant|user|human|prompt|context|output)\s*:?\s*$",
+    re.IGNORECASE,
 )
 _SHOUT = frozenset("urgent priority override system admin attention important notice warning alert".split())
 _SHORT_TURN = re.compile(r"^\s*(?:h|a|q|u)\s*:", re.IGNORECASE)  # "H: ... A: ..." only with two or more
@@ -218,7 +225,8 @@ _OVERRIDE = re.compile(
     r"jailbreak|jailbroken|no (?:rules|restrictions|filters)|let'?s play a game|pretend (?:to be|you are|that you)|"
     r"act as (?:an?|the|if)|roleplay as|role-play as|you are now)\b"
     r"|\b(?:system|developer|hidden|secret|original)\s+(?:prompt|message|instructions?)\b"
-    r"|\breplaces? what you were told\b",
+    r"|\b(?:forget|ignore|disregard|drop|discard|replaces?|overrides?|supersedes?)\s+(?:everything\s+|all\s+|anything\s+)?"
+    r"(?:what|that)\s+you\s+(?:were|have been|'ve been|had been)\s+(?:told|given|asked|instructed|shown)\b",
 )
 _ADDRESS = re.compile(
     rf"\b(?:to|for|attention|dear|hey|hello|hi|note to|message to|message for|memo to|notice to|calling|all|any|"
@@ -228,11 +236,19 @@ _ADDRESS = re.compile(
     rf"summari[sz]es|condenses|processes))"
     rf"|\b{_MODEL}\s+(?:must|should|shall|are (?:required|instructed|asked|expected|told) to|need to|have to|will|may not|"
     rf"must not|should not|cannot)\b"
-    r"|\b(?:whoever|whatever|any(?:one|thing)|every(?:one|thing)|any (?:system|tool|software|program|reader))\s+"
-    r"(?:(?:or \w+ )?is\s+)?(?:reading|summari[sz]ing|condensing|processing|turns? this into|briefs?|turning this into)\b"
+    r"|\b(?:whoever|whatever|any(?:one|thing)?|every(?:one|thing)?|each)\b[\s,]+(?:or (?:whoever|whatever)[\s,]+)?"
+    r"(?:\w+\s+){0,2}?(?:is\s+|are\s+)?(?:reading|reads|summari[sz]ing|summari[sz]es|condensing|condenses|processing|"
+    r"processes|turns? this into|turning this into|briefs? this)\b"
     r"|\b(?:this|the following|the next)\s+(?:paragraph|message|note|section|sentence|text|line)\s+is\s+(?:meant |intended |written )?"
     r"(?:for|to|addressed to)\b"
     r"|\b(?:language models?|llms?|ai (?:systems?|models?|tools?|assistants?)|summari[sz]ers?|summari[sz]ation tools?)\b",
+)
+# A model hailed by name: "Attention summarising software", "Dear summariser", "Note to AI".
+_VOCATIVE = re.compile(
+    rf"(?:^|[\s\"“‘(:—–-])(?:attention|dear|hey|hello|hi|note to|note for|message to|memo to|notice to|calling|"
+    rf"a (?:quick )?(?:word|note|message) for)\s+(?:all\s+|any\s+|the\s+|every\s+)?{_MODEL}\b"
+    rf"|\b(?:this|the following|the next)\s+(?:paragraph|message|note|section|sentence|text|line|passage)\s+is\s+"
+    rf"(?:meant |intended |written |only )?(?:for|to|addressed to)\s+(?:the |any |all |every )?{_MODEL}"
 )
 # An imperative about what the brief or the answer must say.
 _OUTPUT_VERBS = (
@@ -443,6 +459,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where a caption runs into the next sentence: a lower-case word (or number), then a capitalised one.
+_GLUED = re.compile(r"(?<=[a-z0-9’'%)])\s+(?=[A-Z][a-z]+\s+[a-z])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”)\]]*\s+(?=[\"'‘“(\[<{#]?[A-Z0-9<{#\[(\"“‘])")
 
 
@@ -504,7 +522,7 @@ def wording(sentence: str) -> tuple[str, int, int]:
             bool(_MODAL.search(low)),
         ]
     )
-    if address and (imperative or directive or output or signs >= 3):
+    if address and (imperative or directive or output or meta or signs >= 3 or _VOCATIVE.search(low)):
         return "address", signs, cues
     if (directive and output) or (imperative and output and (signs >= 3 or _OUTPUT_STRONG.search(low))):
         return "directive", signs, cues
@@ -596,7 +614,10 @@ class InjectionDetector:
         t = norm.text
         spans: list[tuple[int, int, str]] = []  # in matching-copy offsets
         spans += self._structural(t)
-        units = self._split_at(_units(t), spans, t)
+        units = _units(norm.cased or t)  # "1gn0re" starts a sentence as much as "Ignore" does
+        for u in units:
+            u.text = t[u.start : u.end]
+        units = self._unglue(self._split_at(units, spans, t), t)
         self._score_units(units)
         flagged = self._grow(t, units, spans)
         spans += flagged
@@ -683,10 +704,10 @@ class InjectionDetector:
             stripped = line.strip()
             if not stripped:
                 continue
-            if self._role_line(stripped):
+            if self._role_line(stripped) or _ROLE_HEADING.match(stripped):
                 # A turn ("Human: ...") is its paragraph; a labelled line is itself. A long line is a
                 # whole article on one line: its first sentence is flagged as a sentence, then grown.
-                end = block_end(ls) if self._turn_block(stripped) and block_end(ls) - ls <= 1500 else le
+                end = self._turn_end(lines, i, block_end(ls)) if self._turn_block(stripped) else le
                 if end - ls <= 400 or end != le:
                     spans.append((ls, end, "role"))
             elif _HEADER_LINE.match(line) or (len(short_turns) >= 2 and _SHORT_TURN.match(line)):
@@ -732,8 +753,27 @@ class InjectionDetector:
         return bool(kind or _KEY_VALUE.search(rest) or signs >= 2 or (shout and signs >= 1) or _IMPERATIVE.search(rest.lower()))
 
     @staticmethod
+    def _turn_end(lines: list[tuple[int, int, str]], i: int, block_end: int) -> int:
+        """Where a turn ("Human: ...", "### Instruction") ends: the end of its paragraph, but not past a
+        line longer than 300 characters (an article on one line is not the turn's content) or the next
+        role line. A response-side marker ("### Response", "Assistant:") is only its own line: what
+        follows it is judged sentence by sentence (the attacker's pre-filled answer carries the payload
+        and is caught by it; an article that simply goes on is kept)."""
+        end = lines[i][1]
+        if re.match(r"^[\s>*_#\-\[(]*(?:response|assistant|output|ai|bot|model)\s*[\])]?\s*:?\s*$", lines[i][2],
+                    re.IGNORECASE):
+            return end
+        for ls, le, line in lines[i + 1 :]:
+            if ls >= block_end or len(line) > 300 or _ROLE_HEADING.match(line.strip()) or _LABEL.match(line) and \
+                    InjectionDetector._role_line(line.strip()):
+                break
+            end = le
+        return end
+
+    @staticmethod
     def _turn_block(line: str) -> bool:
-        return bool(re.match(r"^[\s>*_#\-\[(]*(?:human|assistant|user|ai|bot|model)\s*[\])]?\s*:", line, re.IGNORECASE))
+        return bool(re.match(r"^[\s>*_#\-\[(]*(?:human|assistant|user|ai|bot|model)\s*[\])]?\s*:", line, re.IGNORECASE)
+                    or _ROLE_HEADING.match(line))
 
     @staticmethod
     def _delimiter(stripped: str, line: str, lines: list[tuple[int, int, str]], i: int) -> str:
@@ -780,6 +820,33 @@ class InjectionDetector:
         return end
 
     # -- wording and meaning -------------------------------------------------------------------
+    @staticmethod
+    def _unglue(units: list[_Unit], t: str) -> list[_Unit]:
+        """Long sentences cut where a caption runs into the next sentence without a full stop
+        ('... hole-in-one From now on you will ...'), when one of the pieces reads as an instruction:
+        the instruction is then judged, and its region grown, without the caption."""
+        out: list[_Unit] = []
+        for u in units:
+            cuts = [u.start + m.end() for m in _GLUED.finditer(u.text)] if len(u.text.split()) > 25 else []
+            if not cuts or not wording(u.text)[0]:
+                out.append(u)
+                continue
+            bounds = [u.start, *cuts, u.end]
+            pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if t[a:b].strip()]
+            first = next((k for k, (a, b) in enumerate(pieces) if wording(t[a:b])[0]), None)
+            if first is None or first == 0:
+                out.append(u)
+                continue
+            for a, b in pieces[:first]:
+                out.append(_Unit(a, b, u.block, u.line, t[a:b].strip(), u.bstart))
+            a = pieces[first][0]
+            out.append(_Unit(a, u.end, u.block, u.line, t[a : u.end].strip(), u.bstart))
+        for u in out:  # keep offsets on the text, not the whitespace around it
+            piece = t[u.start : u.end]
+            u.start += len(piece) - len(piece.lstrip())
+            u.end -= len(piece) - len(piece.rstrip())
+        return out
+
     def _score_units(self, units: list[_Unit]) -> None:
         for u in units:
             u.flag, u.signs, u.cues = wording(u.text)
@@ -856,6 +923,10 @@ class InjectionDetector:
             return False
 
         grow(joins)
+        for i, u in enumerate(units):  # a hole inside a region is part of it
+            if i not in chosen and i - 1 in chosen and i + 1 in chosen and units[i - 1].block == units[i + 1].block:
+                u.flag = u.flag or "follow-on"
+                chosen.add(i)
         rest = {i: u for i, u in enumerate(units) if i not in chosen}
         for i, u in rest.items():
             near = [j for j in adjacent(i) if units[j].block == u.block]
@@ -888,40 +959,40 @@ class InjectionDetector:
             named = {w for n in names for w in n.split()}
             if not any(re.search(rf"\b{re.escape(w)}\b", rest) for w in capitals if w not in named and w not in _NAME_STOP):
                 return True
-        return len(u.text.split()) <= 4 and bool(
-            re.match(r"^\W*(?:thanks|thank you|understood|ok|okay|sure|done|noted|got it)\b", u.text.lower()))
+        # A short line with no name in it: the planted turn's answer ('Understood.') or a nudge ('Do it now.').
+        return len(u.text.split()) <= 5 and not self._names(u.text) and not re.search(r"\d", u.text) and bool(
+            re.match(r"^\W*(?:thanks|thank you|understood|ok|okay|sure|done|noted|got it|please|do|now|remember|read|"
+                     r"go|yes|no|important|urgent|attention)\b", u.text.lower()) or "!" in u.text)
 
     @staticmethod
     def _enclosure(t: str, u: _Unit) -> tuple[int, int] | None:
-        """The quotation or brackets around a flagged sentence, with the attribution that closes it."""
-        head = t[u.bstart : u.start + 1]
+        """The quotation or brackets open at the end of a flagged sentence (opened before it or inside
+        it: 'One banner read: "Attention ...'), to their close, with an attribution that follows
+        ('...,” read a message posted beneath the article.')."""
+        head = t[u.bstart : u.end]
         best: tuple[int, int] | None = None
         for open_ch, close_ch in (("“", "”"), ('"', '"'), ("(", ")"), ("[", "]"), ("«", "»"), ("‘", "’")):
             if open_ch == close_ch:
-                if head[:-1].count(open_ch) % 2 == 0 and not head.endswith(open_ch):
+                if head.count(open_ch) % 2 == 0:
                     continue
-                at = u.bstart + head.rfind(open_ch)
+                at = head.rfind(open_ch)
             else:
                 at = head.rfind(open_ch)
                 if at < 0:
                     continue
-                if open_ch == "‘":
-                    closes = [m.start() for m in re.finditer(r"’(?![a-z])", head[at:])]
-                else:
-                    closes = [k for k in range(at, len(head)) if head[k] == close_ch]
-                if closes:
+                closing = r"’(?![a-z])" if open_ch == "‘" else re.escape(close_ch)
+                if re.search(closing, head[at + 1 :]):
                     continue
-                at += u.bstart
-            if at < 0 or (open_ch == "‘" and at > 0 and t[at - 1].isalnum()):
+            at += u.bstart
+            if open_ch == "‘" and at > 0 and t[at - 1].isalnum():
                 continue
-            pattern = r"’(?![a-z])" if open_ch == "‘" else re.escape(close_ch)
-            m = re.compile(pattern).search(t, max(u.start, at + 1))
+            closing = r"’(?![a-z])" if open_ch == "‘" else re.escape(close_ch)
+            m = re.compile(closing).search(t, u.end)
             if not m or m.start() - at > 2500 or "\n\n" in t[at : m.start()]:
                 continue
             end = m.end()
-            # '..., read a message posted beneath the article.': the attribution goes too.
             tail = re.match(r"[^.!?\n“\"(‘]{0,120}[.!?]", t[end:])
-            if tail:
+            if tail and (t[m.start() - 1] == "," or re.match(r"\s*[a-z]", t[end:])):
                 end += tail.end()
             if best is None or at > best[0]:
                 best = (at, end)
@@ -942,7 +1013,7 @@ class InjectionDetector:
     @staticmethod
     def _to_regions(norm: Normalised, spans: list[tuple[int, int, str]]) -> list[Region]:
         merged: list[list[Any]] = []
-        for s, e, kind in sorted(spans):
+        for s, e, kind in sorted(spans, key=lambda x: (x[0], -x[1])):  # the widest span names the region
             if merged and s <= merged[-1][1] + 1:
                 if e > merged[-1][1]:
                     merged[-1][1] = e
