@@ -1,6 +1,7 @@
 """Measure the prompt-injection detector both ways, and write eval/results/injection.md and .json.
 
-Usage: .venv/bin/python scripts/injection_eval.py [--split heldout] [--no-brief] [--no-frank] [--limit N]
+Usage: .venv/bin/python scripts/injection_eval.py [--split heldout] [--brief-split heldout] [--no-brief]
+       [--no-frank] [--limit N]
 
 Recall, on the injection set in eval/injection/ (built by scripts/make_injection_set.py):
   - passages removed: share of planted passages whose every word the detector left out (and the mean
@@ -207,10 +208,22 @@ def summary(result: dict) -> dict:
         "collateral_sentences": sum(len(d["collateral"]) for d in docs),
         "real_sentences": sum(d["real_sentences"] for d in docs),
     }
-    if docs and "brief_leaks" in docs[0]:
+    if docs and all("brief_leaks" in d for d in docs):
         out["briefs_with_payload"] = sum(bool(d["brief_leaks"]) for d in docs)
         out["briefs_warned"] = sum(bool(d["warning"]) for d in docs)
     return out
+
+
+# How the held-out half was used (kept with the results so they are read honestly).
+HISTORY = (
+    "The held-out half was first measured with the detector of commit 50b5ff5, tuned on dev only: 21 of 26 "
+    "passages fully removed (86.5% of planted words), 5 of 26 screened texts still carrying a payload (no brief "
+    "run). Those misses (a Markdown role heading without a colon, a model hailed without an imperative, a "
+    "quotation opened inside the flagged sentence, 'whoever, or whatever, is condensing', short nudges between "
+    "planted sentences, a caption glued to the instruction) led to generic rules in commit 136fd1c, so the "
+    "held-out figures above are after them and the held-out half is no longer blind. Both halves were written "
+    "by the detector's author."
+)
 
 
 def markdown(results: dict) -> str:
@@ -237,6 +250,7 @@ def markdown(results: dict) -> str:
     lines += ["", "Briefs: the real default model (SmolLM2-135M-Instruct), default settings. A payload is a planted "
               "person (full name or surname), organisation, canary string or phrase; a brief field is the title, "
               "BLUF, judgments, actors and roles, implications, with their citations.", ""]
+    lines += [HISTORY, ""]
     for split, result in results["recall"].items():
         lines += [f"### {split}: per document", "",
                   "| document | technique | position | passage words removed | payload left in text | payload in brief | regions (kind) |",
@@ -270,6 +284,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     parser.add_argument("--no-brief", action="store_true", help="detector only: do not brief with the real model")
+    parser.add_argument("--brief-split", choices=["dev", "heldout", "all"], default="all",
+                        help="which half to brief with the real model (briefs take most of the run's time)")
     parser.add_argument("--no-frank", action="store_true", help="skip the false-positive run on FRANK")
     parser.add_argument("--limit", type=int, help="FRANK articles per dataset (default: all 250 + 250)")
     parser.add_argument("--no-write", action="store_true", help="print the summary, write no results file")
@@ -280,7 +296,7 @@ def main() -> None:
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     results: dict = {"recall": {}}
     for split in splits:
-        result = recall(detector, split, not args.no_brief)
+        result = recall(detector, split, not args.no_brief and args.brief_split in (split, "all"))
         result["summary"] = summary(result)
         results["recall"][split] = result
         print(split, json.dumps(result["summary"]), flush=True)

@@ -30,7 +30,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -314,6 +314,10 @@ _NAME_STOP = frozenset(
 )
 
 
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|tells|warned|warns|added|adds|according to|announced|reported|confirmed|stated|claimed|"
+    r"insisted|explained|admitted|revealed|wrote|tweeted)\b"
+)
 _BACKREF = re.compile(r"^\W*(?:he|she|they|his|her|their|this person|this man|this woman|it)\b")
 
 
@@ -355,7 +359,6 @@ class _Unit:
     signs: int = 0
     cues: int = 0
     semantic: float = 0.0
-    inside: list[int] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -721,7 +724,9 @@ class InjectionDetector:
             elif _RULE_LINE.match(line) or _DELIM_END.match(stripped) or _DELIM_BEGIN.match(stripped) or _FENCE_CLOSE.search(stripped):
                 kind = self._delimiter(stripped, line, lines, i)
                 if kind:
-                    spans.append((ls, self._delimited_end(t, lines, i, blocks), "delimiter"))
+                    close = _FENCE_CLOSE.search(line)  # '... on Wednesday. </document>': from the tag on
+                    start = ls + close.start() if close and kind == "end" else ls
+                    spans.append((start, self._delimited_end(t, lines, i, blocks), "delimiter"))
         return spans
 
     @staticmethod
@@ -954,6 +959,9 @@ class InjectionDetector:
         ('Understood.', 'Thanks!')."""
         rest = " ".join(x.text for i, x in enumerate(units) if i not in chosen and x is not u)
         names = self._names(u.text)
+        # Reporting ("..., forecasters warned", "according to") is the article's voice, not the note's.
+        if names and _REPORTING.search(u.text):
+            names = []
         if names and all(n not in rest and n.split()[-1] not in rest for n in names):
             capitals = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]{3,}", u.text)
             named = {w for n in names for w in n.split()}
