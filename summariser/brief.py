@@ -85,6 +85,15 @@ class Source(BaseModel):
     source: str | None = Field(default=None, description="Where it was read from: a URL or a file path.")
 
 
+class Corroboration(BaseModel):
+    """A BLUF sentence that other documents of a pile say too: agreement an analyst can weigh."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    statement: str
+    documents: list[str] = Field(min_length=2, description="Every document that says it, its own first.")
+
+
 class Provenance(BaseModel):
     """The model and settings that produced the brief (for reproducibility)."""
 
@@ -107,6 +116,9 @@ class Brief(BaseModel):
     key_judgments: list[Judgment]
     key_actors: list[Actor]
     implications: list[Implication]
+    corroboration: list[Corroboration] = Field(
+        default_factory=list, description="BLUF sentences that several documents of a pile agree on."
+    )
     sources: list[Source] = Field(min_length=1)
     provenance: Provenance
     warnings: list[str] = Field(default_factory=list, description="What the checks changed or dropped.")

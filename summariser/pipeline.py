@@ -14,7 +14,7 @@ from . import __version__
 from .actors import select_actors
 from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
-from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
+from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
@@ -26,7 +26,7 @@ from .load import Document
 from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
-from .salience import overlap, rank, select, select_bluf
+from .salience import agreeing_documents, overlap, rank, select, select_bluf
 from .shorten import tidy
 from .sources import annotate
 from .structure import remove_furniture
@@ -48,6 +48,8 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+# From this many chunks on, a text without headings is treated as sections of one chunk each.
+LONG_DOCUMENT_CHUNKS = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,16 @@ def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[S
     The one selection function: the pipeline and the selection ablation both call it.
     """
     return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
+
+
+def corroborated(chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str]) -> list[Corroboration]:
+    """The BLUF sentences of a pile that other documents say too, with every document that says it."""
+    out = []
+    for s in chosen:
+        others = agreeing_documents(s, sentences)
+        if others:
+            out.append(Corroboration(statement=s.text, documents=[names[s.doc]] + [names[d] for d in others]))
+    return out
 
 
 class Summariser:
@@ -111,11 +123,20 @@ class Summariser:
         for chunk in chunks:
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index, section=section)
             section = found[-1].section if found else section
-            fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
+            fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
+            for x in found:
+                if x.text not in seen:
+                    seen.add(x.text)
+                    fresh.append(x)
             renumbered = [replace(x, index=len(unique) + i) for i, x in enumerate(fresh)]
-            seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
+        if section == 0 and len(chunks) >= LONG_DOCUMENT_CHUNKS:
+            # A long text without headings: its chunks stand in for sections, so each has a lead and
+            # the BLUF can draw on the whole document, not only its opening.
+            per_chunk = [[replace(x, section=n + 1) for x in part] for n, part in enumerate(per_chunk)]
+            where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
+            unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
         return Prepared(document, chunks, per_chunk, unique, len(regions), regions)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -156,6 +177,7 @@ class Summariser:
             report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
+        chosen: list[Sentence] = []
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
@@ -174,6 +196,8 @@ class Summariser:
         if should_stop and should_stop():
             raise Cancelled("cancelled")
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
+        if len(docs) > 1:
+            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))

@@ -27,6 +27,8 @@ def _source_line(s: Source) -> str:
 def to_markdown(brief: Brief, actors: bool = True) -> str:
     """The brief as a Markdown document (`actors=False` leaves the actors table to the caller)."""
     out = [f"# {brief.title}", "", "## Bottom line up front", "", brief.bluf, ""]
+    for c in brief.corroboration:
+        out += [f"_Corroborated by {len(c.documents)} documents ({', '.join(c.documents)}): “{c.statement}”_", ""]
     out += ["## Key judgments", ""]
     for j in brief.key_judgments:
         basis = f"{j.basis}; " if j.basis else ""

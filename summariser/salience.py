@@ -204,9 +204,10 @@ def select_bluf(
     """The BLUF's sentences: the most salient statements, without repeats, whose total length is
     closest to `words`, in document order.
 
-    With several documents (`Sentence.doc`), each document's share of the budget is in proportion to
-    its weight (default: its number of statements), and each is chosen from its own ranking, so the
-    BLUF covers the pile rather than the opening of the first document.
+    With several documents (`Sentence.doc`), the budget grows with the square root of their number
+    (a pile says more than one report, but a bottom line stays short), each document's share is in
+    proportion to its weight (default: its number of statements), and each is chosen from its own
+    ranking, so the BLUF covers the pile rather than the opening of the first document.
     """
     ranked_all = [s for _, s in rank(sentences, weights) if s.kind == "statement"]
     if not ranked_all:
@@ -217,6 +218,8 @@ def select_bluf(
         allowance = {docs[0]: (words, max_sentences)}
     else:
         w = doc_weights or {d: float(len(per_doc[d])) for d in docs}
+        words = round(words * math.sqrt(len(docs)))
+        max_sentences = round(max_sentences * math.sqrt(len(docs)))
         budget = shares([w.get(d, 0.0) for d in docs], words, minimum=min(20, words // len(docs)))
         allowance = {d: (b, max(1, max_sentences * b // max(words, 1))) for d, b in zip(docs, budget) if b > 0}
     chosen: list[Sentence] = []
@@ -227,3 +230,15 @@ def select_bluf(
                 unique.append(s)
         chosen += _closest(unique, budget_words, max(1, cap))
     return sorted(chosen, key=lambda s: (s.doc, s.index))
+
+
+def agreeing_documents(sentence: Sentence, sentences: Sequence[Sentence], min_overlap: float = 0.5) -> list[int]:
+    """The other documents that say what `sentence` says: each has a sentence sharing at least
+    `min_overlap` of its content words with it, both ways (corroboration across a pile)."""
+    docs = []
+    for s in sentences:
+        if s.doc == sentence.doc or s.doc in docs or s.kind != "statement":
+            continue
+        if overlap(sentence.text, s.text) >= min_overlap and overlap(s.text, sentence.text) >= min_overlap:
+            docs.append(s.doc)
+    return docs

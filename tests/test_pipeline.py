@@ -97,3 +97,42 @@ def test_actor_roles_come_from_the_parse_before_the_model(tiny):
     assert roles["Recep Tayyip Erdogan"] == "Turkish President"
     # What the sentence says Acme did; the random model's answer is never needed.
     assert roles["Acme Corp"] == "cut 300 jobs in Ohio on Monday after a fall in orders"
+
+
+def test_a_pile_brief_counts_what_its_documents_agree_on(tiny):
+    a = Document("a", "a.txt", "The navy closed the port of Odessa on Monday after a mine was found in the harbour. "
+                 "Ships were sent to the eastern terminal for three days while divers searched the water.")
+    b = Document("b", "b.txt", "The port of Odessa was closed by the navy on Monday after a mine was found in the harbour. "
+                 "Grain prices rose in Chicago as traders feared further delays to exports from the region.")
+    c = Document("c", "c.txt", "Farmers in the south began the wheat harvest early this year because of the dry spring weather.")
+    brief = tiny.brief([a, b, c])
+    assert {s.document for s in brief.sources} == {"a.txt", "b.txt", "c.txt"}
+    agreed = [x for x in brief.corroboration if "Odessa" in x.statement]
+    assert agreed and set(agreed[0].documents) == {"a.txt", "b.txt"}
+    assert "Farmers in the south" in brief.bluf  # every document of the pile is represented
+    assert "Corroborated by 2 documents" in to_markdown(brief)
+
+
+def test_a_long_text_without_headings_is_briefed_from_its_whole_length(tiny_settings):
+    from tests.conftest import frank_rows
+
+    articles = [row["article"] for row in frank_rows("frank-cnndm", 5)]
+    text = "\n\n".join(articles)  # one long report with no headings
+    settings = tiny_settings.model_copy(deep=True)
+    settings.chunking.chunk_tokens = 400
+    summariser = Summariser(settings)
+    prepared = summariser.prepare(Document("long", "long.txt", text))
+    assert len(prepared.chunks) >= 3
+    assert len({s.section for s in prepared.sentences}) >= 3  # chunks stand in for sections
+    brief = summariser.brief(Document("long", "long.txt", text))
+    drawn_from = {i for i, article in enumerate(articles) for sent in re.split(r"(?<=[.!?])\s+", brief.bluf)
+                  if sent and sent[:60] in article}
+    assert len(drawn_from) >= 2  # not only the opening article
+
+
+def test_repeated_sentences_count_once(tiny):
+    text = ("The ministry announced new sanctions against the company on Monday. "
+            "The ministry announced new sanctions against the company on Monday. "
+            "Officials said the measures would take effect within a week.")
+    prepared = tiny.prepare(Document("rep", "rep.txt", text))
+    assert [s.text for s in prepared.sentences].count("The ministry announced new sanctions against the company on Monday.") == 1
