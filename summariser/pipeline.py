@@ -19,6 +19,7 @@ from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
+from .injection import InjectionDetector, Region
 from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments, restate
 from .language import detect
 from .llm import make_chain
@@ -54,13 +55,18 @@ LONG_DOCUMENT_CHUNKS = 3
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document after preprocessing (no model calls yet)."""
+    """A document after preprocessing (no model calls yet).
+
+    `document` is the document as the pipeline reads it: its text without the passages that
+    instruct a model (planted prompt injection, see `summariser.injection`), which `regions` lists.
+    """
 
     document: Document
     chunks: list[Chunk]
     chunk_sentences: list[list[Sentence]]
     sentences: list[Sentence]
-    left_out: int = 0  # sentences addressed to an AI model, never used in the brief
+    left_out: int = 0  # passages addressed to an AI model, never used in the brief
+    regions: tuple[Region, ...] = ()
 
 
 def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[Sentence]:
@@ -88,29 +94,36 @@ class Summariser:
     def __init__(self, settings: Settings | None = None, backend: Backend | None = None) -> None:
         self.settings = settings or load_settings()
         self.backend = backend or get_backend(self.settings.model)
+        self.detector = InjectionDetector(semantic=self.settings.injection.semantic)
 
     # -- preprocess --------------------------------------------------------------------------
     def prepare(self, document: Document, doc_index: int = 0) -> Prepared:
-        """Chunk a document by tokens and split each chunk into sentences with entities and kinds.
+        """Leave out planted instructions, chunk by tokens, split each chunk into sentences with entities and kinds.
 
-        Page furniture (share bars, 'Scroll down for video', agency datelines) is removed first, so
-        neither the model nor any selection sees it.
+        A document is data: passages that instruct a model are found as whole regions and left out
+        here, before anything reads the text, so no selection (BLUF, judgments, implications,
+        actors, title) and no prompt can see them. Page furniture (share bars, 'Scroll down for
+        video', agency datelines) is removed next, so neither the model nor any selection sees it.
         """
         s = self.settings
+        regions: tuple[Region, ...] = ()
+        if s.injection.enabled:
+            screened = self.detector.screen(document.text)
+            regions = screened.regions
+            document = replace(document, text=screened.text)
         chunks = chunk_text(remove_furniture(document.text), self.backend, s.chunking, s.generation)
         if not chunks:
+            if regions:
+                raise DocumentError(f"{document.name}: nothing to summarise once {len(regions)} passage(s) "
+                                    "addressed to an AI model were left out (possible prompt injection)")
             raise DocumentError(f"{document.name}: no text to summarise")
         seen: set[str] = set()
         per_chunk: list[list[Sentence]] = []
         unique: list[Sentence] = []
-        left_out = 0
         section = 0
         for chunk in chunks:
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index, section=section)
             section = found[-1].section if found else section
-            # A document is data: sentences that instruct a model are left out of every selection.
-            left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
-            found = [x for x in found if not addresses_model(x.text)]
             fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
             for x in found:
                 if x.text not in seen:
@@ -125,7 +138,7 @@ class Summariser:
             per_chunk = [[replace(x, section=n + 1) for x in part] for n, part in enumerate(per_chunk)]
             where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
             unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
-        return Prepared(document, chunks, per_chunk, unique, left_out)
+        return Prepared(document, chunks, per_chunk, unique, len(regions), regions)
 
     # -- the whole run -----------------------------------------------------------------------
     def brief(
@@ -142,6 +155,7 @@ class Summariser:
         report = progress or (lambda event: None)
         report(Progress("prepare", 0, len(docs), "splitting into chunks and sentences"))
         prepared = [self.prepare(doc, i) for i, doc in enumerate(docs)]
+        docs = [p.document for p in prepared]  # what the brief may use: planted instructions left out
         sentences = [s for p in prepared for s in p.sentences]
         if not sentences:
             raise DocumentError("no sentences found in the text")
@@ -152,7 +166,7 @@ class Summariser:
             warnings.append(language.warning)
         left_out = sum(p.left_out for p in prepared)
         if left_out:
-            warnings.append(f"left out {left_out} sentence(s) that address an AI model (possible prompt injection)")
+            warnings.append(f"left out {left_out} passage(s) addressed to an AI model or tool (possible prompt injection)")
         cfg = self.settings
         total_chunks = sum(len(p.chunks) for p in prepared)
         mode = cfg.brief.bluf_mode

@@ -10,12 +10,17 @@ from pathlib import Path
 from langchain_core.prompts import ChatPromptTemplate
 
 from .errors import ConfigError
+from .injection import TEMPLATE_TOKEN
 
 # Markers a document could use to break out of its delimiter or forge chat turns.
 _CONTROL = re.compile(
     r"<\s*/?\s*document\s*>|<\|[^|>]{1,40}\|>|<\s*/?\s*(?:s|system|user|assistant|im_start|im_end)\s*>",
     re.IGNORECASE,
 )
+
+
+# Zero-width and other format characters: they can hide a token from the patterns above.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def prompts_dir() -> Path:
@@ -47,5 +52,11 @@ def load_prompt(name: str, folder: Path | None = None) -> ChatPromptTemplate:
 
 
 def fence(text: str) -> str:
-    """Source text made safe to put between `<document>` markers: no markers, no chat tokens."""
-    return _CONTROL.sub(" ", text).strip()
+    """Source text made safe to put between `<document>` markers: no markers, no chat-template or role
+    tokens of any model family (ChatML, Llama, Gemma, Mistral, Phi...), no invisible characters.
+
+    The pipeline screens whole documents for planted instructions first (`summariser.injection`);
+    this is the last line before a prompt, for any text that reaches one.
+    """
+    text = _INVISIBLE.sub("", text)
+    return TEMPLATE_TOKEN.sub(" ", _CONTROL.sub(" ", text)).strip()
