@@ -133,3 +133,20 @@ def test_interrupted_eval_resumes_from_the_cache(tmp_path, tiny_settings, tiny):
     result = run_suite(suite, tiny_settings, tmp_path / "run", cache,
                        make_brief=lambda d: again.append(d.id) or tiny.brief(d))
     assert len(again) == 1 and result.summary["scored_documents"] == 3
+
+
+@pytest.mark.parametrize(
+    ("summary", "count"),
+    [
+        ("Greece will repay the loan on Thursday. The minister said so.", 0),
+        ("Flying high: Half of the kite took to the sky. The festival went on.", 1),
+        ("Mr Wang said: 'Big kites are built from kevlar.' The line held.", 0),
+        ("Kilmarnock will confirm Gary Locke as manager on Friday", 1),
+        ("By John Smith. Police arrested two men.", 1),
+        ("Jamie Silvonek (left), 14, was charged. Scroll down for video.", 2),
+    ],
+)
+def test_furniture_counts_captions_headings_and_bylines(summary, count):
+    from summariser.evaluation.metrics import furniture
+
+    assert furniture(summary) == count

@@ -52,3 +52,37 @@ def actor_grounding(source: SourceIndex, names: Sequence[str]) -> float | None:
     if not names:
         return None
     return sum(source.contains(n) for n in names) / len(names)
+
+
+# Deliberately simpler than, and separate from, summariser/structure.py, which decides what the brief
+# may select: a check that reused the selector's own rules could not catch the selector's mistakes.
+_FURNITURE_PHRASE = re.compile(
+    r"scroll down|click here|share this|media playback|follow us on|image copyright|image caption|"
+    r"contributed to this report|all rights reserved|sign up for|read more:",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ -]{0,30}):\s+[A-Z‘'\"“]")
+_CREDIT = re.compile(r"^(?:By|Photo|Photos|Picture|Pictures|Image|Images|Credit|Source)\b[ :.]")
+_PHOTO = re.compile(r"\((?:pictured |far |second )?(?:left|right|centre|center|above|below|inset)\)|, (?:left|right), ")
+
+
+def furniture(summary: str) -> int:
+    """How many of a summary's sentences look like page furniture rather than statements: unfinished
+    (a caption or heading has no full stop), a 'Label: ...' caption, a byline or credit, a photo
+    direction, or a site's boilerplate ('Scroll down for video')."""
+    from ..nlp import split_sentences
+
+    count = 0
+    for sentence in split_sentences(summary):
+        text = sentence.strip()
+        label = _LABEL.match(text)
+        speech = label and re.search(r"\b(?:said|says|told|added|wrote|reads|explained)\b", label.group("label"))
+        if (
+            not re.search(r"[.!?][\"'’”)]*$", text)
+            or (label and not speech and len(label.group("label").split()) <= 4)
+            or _CREDIT.match(text)
+            or _PHOTO.search(text)
+            or _FURNITURE_PHRASE.search(text)
+        ):
+            count += 1
+    return count

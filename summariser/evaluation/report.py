@@ -11,6 +11,15 @@ HEADLINE = ("rouge1_f", "rouge2_f", "rougeLsum_f")
 LABELS = {"rouge1_f": "R1", "rouge2_f": "R2", "rougeL_f": "RL", "rougeLsum_f": "RLsum"}
 
 
+def _furniture(stats: dict) -> str:
+    """'page furniture: 0 sentences in 250 summaries' (captions, headings, bylines; metrics.furniture)."""
+    cell = stats.get("furniture")
+    if not cell:
+        return "page furniture: not measured"
+    total = round(cell["mean"] * cell["n"])
+    return f"page furniture (captions, headings, bylines): {total} sentence{'s' if total != 1 else ''} in {cell['n']} summaries"
+
+
 def _cell(stats: dict[str, Any], key: str, scale: float = 1.0, digits: int = 1) -> str:
     if key not in stats:
         return "–"
@@ -58,7 +67,8 @@ def markdown_table(summary: dict[str, Any]) -> str:
             "",
             f"Whole-brief entity precision: {_cell(ours, 'brief_entity_precision', 100)} %; "
             f"actor grounding: {_cell(ours, 'actor_grounding', 100)} %; "
-            f"seconds per brief: {_cell(ours, 'seconds')}.",
+            f"seconds per brief: {_cell(ours, 'seconds')}; "
+            f"{_furniture(ours)}.",
         ]
     if summary.get("coverage"):
         lines += ["", f"Coverage: {summary['coverage']}."]

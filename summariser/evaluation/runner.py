@@ -91,6 +91,7 @@ def score_row(row: Row, system: str, summary: str, rouge_types: list[str], brief
     record["compression"] = round(metrics.compression(row.text, summary), 3)
     record["novel_bigrams"] = round(metrics.novel_ngrams(row.text, summary), 4)
     record["entity_precision"] = metrics.entity_precision(source, summary)
+    record["furniture"] = metrics.furniture(summary)
     if brief is not None:
         # Field by field: 'Kermit the Frog' and its role 'Frog' joined would read as one entity.
         whole = (
@@ -112,7 +113,7 @@ def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> 
         systems.setdefault(r["system"], []).append(r)
     keys = [f"{t}_{m}" for t in rouge_types for m in ("f", "p", "r")] + [
         "words", "compression", "novel_bigrams", "entity_precision", "brief_entity_precision", "actor_grounding",
-        "seconds", "coverage",
+        "seconds", "coverage", "furniture",
     ]
     out: dict[str, Any] = {}
     for system, rows in systems.items():
