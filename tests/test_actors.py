@@ -204,3 +204,18 @@ def test_he_and_the_description_continue_the_last_person_named():
     scores = {c.name: c.score for c in find_actors(analyse(text))}
     plain = {c.name: c.score for c in find_actors(analyse(text), config=ActorConfig(continued=0.0))}
     assert scores["Gary Locke"] == pytest.approx(plain["Gary Locke"] + 2 * 0.5)
+
+
+def test_a_name_the_tagger_missed_is_found_from_its_capitals():
+    from summariser.nlp import Sentence
+
+    texts = [
+        "Homes near a branch of Waitrose cost 12 per cent more, a study found.",
+        "The study said shoppers at Waitrose spend more on fresh food.",
+        "Analysts said Waitrose had opened ten new stores this year.",
+        "On Friday the report was published by the bank.",
+    ]
+    sentences = [Sentence(i, t, ()) for i, t in enumerate(texts)]  # no entities: as if the tagger missed them
+    found = {c.name: c for c in find_actors(sentences)}
+    assert found["Waitrose"].type == "organisation" and found["Waitrose"].mentions == 3
+    assert "Friday" not in found and "On" not in found and "Homes" not in found
