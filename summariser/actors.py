@@ -95,10 +95,14 @@ class Candidate:
     mentions: int
     sentences: tuple[Sentence, ...]
     score: float = 0.0
+    chosen: Sentence | None = None  # the sentence its role was read from (select_actors)
 
     @property
     def evidence(self) -> Sentence:
-        """The sentence that best shows the actor's role: a statement naming it in full, early on."""
+        """The sentence that shows the actor's role: the one it was read from, else a statement
+        naming it in full, early on."""
+        if self.chosen is not None:
+            return self.chosen
         pool = [s for s in self.sentences if is_story(s.text, s.kind)] or list(self.sentences)
         return max(pool[:3], key=lambda s: (self.name in s.text, -s.index))
 
@@ -136,11 +140,19 @@ def _usable(ent: Entity) -> bool:
     if ent.label not in LABEL_TO_TYPE or ent.pos in ("ADJ", "VERB", "AUX"):
         return False
     name = _clean(ent.text)
-    if len(name) < 2 or not any(ch.isupper() for ch in name) or len(name.split()) > 8:
+    if len(name) < 2 or not any(ch.isupper() for ch in name) or len(name.split()) > 8 or _NOT_ACTORS.search(name):
         return False
     return not (name.isupper() and len(name) >= 5 and " " not in name and _common_word(name))
 
 
+# Names of events, agreements and works: things that happen or are signed, not actors.
+_NOT_ACTORS = re.compile(
+    r"\b(?:Agreement|Treaty|Accord|Act|Convention|Protocol|Charter|Exercise|Operation|Festival|Games|Olympics|"
+    r"Championships?|Cup|Open|Award|Awards|Prize|Conference|Summit|Forum|Week|Day|Show|Expo|Marathon)\b(?:\s+\d{4})?$"
+    r"|^(?:Agreement|Treaty|Convention|Operation|Exercise) (?:on|of|for)\b"
+)
+# A name before one of these is a place ('the Lachin region'), whatever the tagger said.
+_PLACE_NOUN = r"(?:region|province|district|county|corridor|valley|city|town|village|state|area|border|airport|port)"
 _CALENDAR = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
     August September October November December Mr Mrs Ms Dr Miss Sir God Christmas Easter Internet""".split()
@@ -303,6 +315,9 @@ def _type_of(name: str, m: _Mentions, sporty: bool, name_words: frozenset[str] =
     last = name.split()[-1].lower()
     if label != "ORG" and len(name.split()) > 1 and last in ORG_WORDS:
         return "organisation"
+    place = re.compile(rf"\b{re.escape(name)}\s+{_PLACE_NOUN}\b")
+    if label == "PERSON" and m.where and all(place.search(s.text) for s in m.where.values()):
+        return "state or place"
     lone = label == "PERSON" and len(name.split()) == 1 and name not in name_words
     if sporty and len(name.split()) <= 2 and (label == "GPE" or label == "PERSON" and m.labels["GPE"] or lone):
         # A place name used as the subject or owner in a sports story is a team ('Swansea beat ...').
@@ -318,6 +333,21 @@ def _only_cited(name: str, m: _Mentions) -> bool:
     if _MEDIA.match(name):
         return all(_CITING.search(t) or not is_story(t, s.kind) for t, s in zip(texts, m.where.values())) or len(texts) <= 2
     return False
+
+
+# Nouns that make the name before them an event ('the Indestructible Brotherhood 2021 military exercise').
+_EVENT_NOUN = re.compile(
+    r"^(?:\s+\d{4})?(?:\s+(?:joint|military|naval|annual|international|national))*\s+"
+    r"(?:exercises?|drills?|manoeuvres?|maneuvers?|operation|festival|summit|tournament|championships?|games|"
+    r"conference|agreement|treaty|accord|campaign|programme|program|initiative|project)\b",
+    re.I,
+)
+
+
+def _named_event(name: str, m: _Mentions) -> bool:
+    """A name that, wherever it is written in full, is followed by a noun saying it is an event."""
+    follows = [s.text[i + len(name):] for s in m.where.values() if (i := s.text.find(name)) >= 0]
+    return bool(follows) and all(_EVENT_NOUN.match(f) for f in follows)
 
 
 def _centrality(
@@ -376,7 +406,7 @@ def find_actors(sentences: Sequence[Sentence], limit: int | None = None, config:
     name_words = frozenset(w for n in people if len(n.split()) > 1 for w in n.split())
     candidates = []
     for name, m in merged.items():
-        if _only_cited(name, m) or not any(is_story(s.text, s.kind) for s in m.where.values()):
+        if _only_cited(name, m) or _named_event(name, m) or not any(is_story(s.text, s.kind) for s in m.where.values()):
             continue  # a source of the report, or a name only in captions and bylines
         where = tuple(sorted(m.where.values(), key=lambda s: (s.doc, s.index)))
         score = _centrality(name, m, sentences, config, firsts) + config.continued * continuing[name]
@@ -402,7 +432,21 @@ def select_actors(sentences: Sequence[Sentence], limit: int, config: ActorConfig
         return []
     top = pool[0].score
     chosen = [c for c in pool if c.score >= max(config.min_score, config.relative * top)][:limit] or pool[:1]
-    roles = {c.name: syntactic_role(c.name, c.evidence.text) for c in chosen}
+    ranked = [_described(c) for c in chosen]
     # A name given a person's title is a person, whatever the tagger said.
-    chosen = [replace(c, type="person") if (r := roles[c.name]) and is_person_title(r) else c for c in chosen]
-    return [Ranked(c, roles[c.name], None if roles[c.name] else action_role(c.name, c.evidence.text)) for c in chosen]
+    return [replace(r, candidate=replace(r.candidate, type="person")) if r.role and is_person_title(r.role) else r
+            for r in ranked]
+
+
+def _described(candidate: Candidate, look: int = 5) -> Ranked:
+    """The candidate with its role: the title the first of its story sentences that gives one states,
+    else what the first sentence that has it as subject says it does. That sentence becomes the
+    evidence; with neither, the evidence is the first full mention."""
+    story = [s for s in candidate.sentences if is_story(s.text, s.kind) and candidate.name in s.text][:look]
+    for s in story:
+        if role := syntactic_role(candidate.name, s.text):
+            return Ranked(replace(candidate, chosen=s), role)
+    for s in story:
+        if action := action_role(candidate.name, s.text):
+            return Ranked(replace(candidate, chosen=s), None, action)
+    return Ranked(candidate, None)

@@ -90,7 +90,11 @@ def syntactic_role(name: str, sentence: str) -> str | None:
         between = doc[root.head.i + 1 : span.start]
         # 'the Minister of Defence, Colonel General Zakir Hasanov': the name stands in apposition
         # (spaCy sometimes parses it as a conjunct; a real conjunct has 'and'/'or' between).
-        if root.dep_ == "appos" or (not any(t.dep_ == "cc" for t in between) and between[-1:] and "," in between.text):
+        # A list ('Russia, Armenia and Azerbaijan') has a 'cc' on one of its members or joins names.
+        listed = any(t.dep_ == "cc" for t in root.children) or root.head.ent_type_ in ("GPE", "PERSON", "NORP", "LOC")
+        if root.dep_ == "appos" or (
+            not listed and not any(t.dep_ == "cc" for t in between) and between[-1:] and "," in between.text
+        ):
             head = _climb(root.head)
             parts.append(_phrase(doc[head.left_edge.i : span.start]))
             titles = []

@@ -17,12 +17,14 @@ def real_brief(seed_text):
 
 
 def test_seed_brief_names_the_right_actors_with_roles(real_brief, seed_text):
+    # The key actors of eval/gold/actors.jsonl for the seed; the officials who merely attended are minor.
     actors = {a.name: a for a in real_brief.key_actors}
-    for name in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan", "Nikol Pashinian"]:
+    assert list(actors)[0] == "Azerbaijan"
+    for name in ["Turkey", "Armenia", "Recep Tayyip Erdogan"]:
         assert name in actors, sorted(actors)
-        assert actors[name].type == "person"
-    assert "Minister of Defence" in actors["Zakir Hasanov"].role
+    assert actors["Recep Tayyip Erdogan"].type == "person"
     assert actors["Recep Tayyip Erdogan"].role == "Turkish President"
+    assert "Mumtaz Hussain" not in actors
 
 
 def test_seed_brief_is_grounded(real_brief, seed_text):
