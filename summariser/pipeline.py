@@ -30,10 +30,11 @@ from .summarise import compress_sentences, map_chunks
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress event: `done` of `total` model calls in `stage`.
+    """A progress event: `done` of `total` steps in `stage`.
 
-    Stages: prepare, summarise, merge, details, done; a "note" event carries a chunk's raw note
-    (before checks) in `detail`, for interfaces that show partial results as they arrive.
+    Stages: prepare (steps are the chunks of the document named in `detail`, analysed without the
+    model), then summarise, merge, details, done (steps are model calls); a "note" event carries a
+    chunk's raw note (before checks) in `detail`, for interfaces that show partial results as they arrive.
     """
 
     stage: str
@@ -64,8 +65,18 @@ class Summariser:
         self.backend = backend or get_backend(self.settings.model)
 
     # -- preprocess --------------------------------------------------------------------------
-    def prepare(self, document: Document, doc_index: int = 0) -> Prepared:
-        """Chunk a document by tokens and split each chunk into sentences with entities."""
+    def prepare(
+        self,
+        document: Document,
+        doc_index: int = 0,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Prepared:
+        """Chunk a document by tokens and split each chunk into sentences with entities.
+
+        Reports each analysed chunk to `progress` and polls `should_stop` between chunks: on a long
+        document this is many seconds of work before the first model call.
+        """
         s = self.settings
         chunks = chunk_text(document.text, self.backend, s.chunking, s.generation)
         if not chunks:
@@ -74,7 +85,11 @@ class Summariser:
         per_chunk: list[list[Sentence]] = []
         unique: list[Sentence] = []
         left_out = 0
-        for chunk in chunks:
+        for done, chunk in enumerate(chunks):
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
+            if progress:
+                progress(Progress("prepare", done, len(chunks), document.name))
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index)
             # A document is data: sentences that instruct a model are left out of every selection.
             left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
@@ -84,6 +99,8 @@ class Summariser:
             seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
+        if progress:
+            progress(Progress("prepare", len(chunks), len(chunks), document.name))
         return Prepared(document, chunks, per_chunk, unique, left_out)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -99,8 +116,7 @@ class Summariser:
             raise DocumentError("no documents to brief")
         started = time.perf_counter()
         report = progress or (lambda event: None)
-        report(Progress("prepare", 0, len(docs), "splitting into chunks and sentences"))
-        prepared = [self.prepare(doc, i) for i, doc in enumerate(docs)]
+        prepared = [self.prepare(doc, i, progress, should_stop) for i, doc in enumerate(docs)]
         sentences = [s for p in prepared for s in p.sentences]
         if not sentences:
             raise DocumentError("no sentences found in the text")
@@ -141,6 +157,7 @@ class Summariser:
                 bluf_text = " ".join(s.text for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
+        report(Progress("details", done, total, "judgments, actors and implications"))
         brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
         if cfg.brief.details:
             tick(1, "details")
