@@ -25,12 +25,12 @@ KERALA = (
     "The Indian Army sent 200 boats to Alappuzha, where Chief Minister Pinarayi Vijayan said 40,000 people had left "
     "their homes. The National Disaster Response Force said more rain was expected on Wednesday."
 )
-# True when the element exists, has text, and some of it is inside the viewport.
+# True when the element exists, has text, and lies wholly inside the viewport.
 IN_VIEW = """(selector) => {
   const el = document.querySelector(selector);
   if (!el || !el.innerText.trim()) return false;
   const r = el.getBoundingClientRect();
-  return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
 }"""
 RUNNING = "#progress .progress-panel.running"
 DONE = "#progress .progress-panel.done"
@@ -110,6 +110,12 @@ def test_progress_is_in_view_within_a_second_and_the_brief_links_its_sources(bro
     assert "Loading" not in seen and "Getting the model ready" not in seen  # the model was loaded already
     results = page.locator("#results")
     assert "Bottom line up front" in results.inner_text()
+    inputs = page.locator("#inputs").inner_text().lower()
+    assert not any(word in inputs for word in ("chunk", "seeds/", "model calls", "bluf", "prepare"))  # no jargon
+    # The source flows: marks sit inline in the text and words break only between letters when they must.
+    source = results.locator(".source-text").first
+    assert source.evaluate("e => getComputedStyle(e).wordBreak") == "normal"
+    assert results.locator(".source-text mark").first.evaluate("e => getComputedStyle(e).display") == "inline"
     card = results.locator(".actor-card").filter(has=page.locator(".actor-name", has_text="Zakir Hasanov"))
     assert "person" in card.locator(".type-badge").inner_text()
     # A § citation links to its passage in the source, which comes into view with the focus on it.
@@ -153,6 +159,7 @@ def test_cancel_during_preparation_of_a_long_paste(browser, server, seed_text):
     page.locator("#doc-text textarea").fill(long_text)
     page.locator("#brief-button").click()
     page.locator(RUNNING, has_text="Finding sentences and names").wait_for(timeout=60_000)
+    assert page.evaluate(IN_VIEW, "#progress .progress-panel")  # the bar is in view with a long text pasted
     counts = []
     while len(set(counts)) < 3:  # the passage count moves
         found = re.search(r"(\d+) of (\d+) passages", page.locator("#progress").inner_text())
@@ -243,7 +250,7 @@ def test_two_files_give_two_briefs_or_one_combined(browser, server, seed_text, t
                  "kerala-floods-displace-thousands.md", "kerala-floods-displace-thousands.json",
                  "briefs-of-2-documents.zip"):
         assert name in names
-    page.locator("#combine").get_by_text("One brief of all the documents together").click()
+    page.locator("#combine").get_by_text("One combined brief").click()
     page.locator("#brief-button").click()
     page.locator(f"{DONE}:has-text('the brief below')").wait_for(timeout=120_000)
     assert page.locator("#results .brief-card").count() == 1

@@ -22,7 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio load
 import gradio as gr  # noqa: E402 - after the setting above
 
 from ..config import Settings
-from ..errors import ConfigError
+from ..errors import ConfigError, SummariserError
 from .downloads import write_downloads
 from .evaluation_tab import evaluation_intro, plot_figures, result_tables
 from .jobs import FILE_TYPES, MAX_FILE_MB, MAX_FILES, BriefJob, Status
@@ -38,7 +38,7 @@ MODES = {
     "compress": "Compress: the model shortens each key sentence (slower; each shortening is checked)",
     "abstract": "Abstract: the model summarises each passage, then merges the notes (slowest; grows with length)",
 }
-COMBINE = ["A brief of each document", "One brief of all the documents together"]
+COMBINE = ["A brief of each", "One combined brief"]
 EMPTY_RESULTS = '<p class="placeholder">The brief will appear here.</p>'
 
 
@@ -154,7 +154,13 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                     last_draw = now
                     yield update
                 time.sleep(TICK)
-            yield finish(key, status, previous or {}, reference)
+            try:
+                final = finish(key, status, previous or {}, reference)
+            except Exception as exc:  # noqa: BLE001 - the page must come back to a usable state
+                broken = Status(state="error", error=f"internal error: {exc.__class__.__name__}: {exc}",
+                                started=status.started, finished=status.finished)
+                final = finish(key, broken, previous or {}, None)
+            yield final
         finally:
             if not job.finished:
                 job.request_cancel()  # the page was closed or reloaded: free the model for others
@@ -195,18 +201,23 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                 stop: gr.update(interactive=False, value="Cancelling…")}
 
     def leave(request: gr.Request):
-        job = jobs.pop(session(request), None)
+        key = session(request)
+        job = jobs.pop(key, None)
         if job is not None and not job.finished:
             job.request_cancel()
+        if key in folders:
+            shutil.rmtree(folders.pop(key), ignore_errors=True)
 
-    with gr.Blocks(title="summariser: briefs of documents") as app:
+    # delete_cache: Gradio's copies of uploads and downloads older than an hour go, hourly.
+    with gr.Blocks(title="summariser: briefs of documents", delete_cache=(3600, 3600)) as app:
         gr.HTML('<header class="page-head"><h1>summariser</h1><p>Intelligence-style briefs of documents, written by '
                 "a small open model on this computer (no internet).</p></header>", js_on_load=None)
         state_box = gr.State({})
         with gr.Tab("Brief", elem_id="brief-tab"):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=5, min_width=300, elem_id="inputs"):
-                    text_in = gr.Textbox(label="Paste a document", lines=9, max_lines=18, elem_id="doc-text",
+                    # A fixed height (the text scrolls inside) keeps the button and its progress in view.
+                    text_in = gr.Textbox(label="Paste a document", lines=8, max_lines=8, elem_id="doc-text",
                                          placeholder="Paste a report, an article or notes here…")
                     files_in = gr.File(
                         label=f"…or upload up to {MAX_FILES} files ({' '.join(FILE_TYPES)}; {MAX_FILE_MB} MB each)",
@@ -294,6 +305,21 @@ def launch_options() -> dict[str, Any]:
     }
 
 
+def warm_up(settings: Settings) -> None:
+    """Brief a seed document once, unseen: the first brief of a process pays one-off costs
+    (kernel selection, caches of the fixed prompt turns) that the first visitor should not."""
+    from ..load import Document
+    from ..pipeline import Summariser
+
+    seed = next(iter(sorted((ROOT / "seeds").glob("*.txt"))), None)
+    if seed is None:
+        return
+    try:
+        Summariser(settings).brief(Document("warm-up", seed.name, seed.read_text(encoding="utf-8")))
+    except SummariserError:
+        pass  # e.g. a model server that is down: the first visitor gets the message on the page
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, models: list[str] | None = None,
           block: bool = True) -> Any:
     """Start the demo (bound to localhost unless told otherwise; never shared publicly)."""
@@ -307,6 +333,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, models:
     import matplotlib
 
     matplotlib.get_backend()
+    warm_up(settings)
     app = build_app(settings, models)
     app.launch(
         server_name=host,

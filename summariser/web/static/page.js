@@ -9,6 +9,15 @@
       }
     }
   });
+  // After a click on Write brief the progress panel below it comes into view (on a phone the
+  // button can sit at the bottom edge of the screen).
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest || !event.target.closest("#brief-button")) return;
+    setTimeout(() => {
+      const panel = document.querySelector("#progress");
+      if (panel) panel.scrollIntoView({ block: "nearest" });
+    }, 0);
+  });
   // A link to a cited sentence opens the collapsed source view it sits in, scrolls to it and moves focus there.
   document.addEventListener("click", (event) => {
     const link = event.target.closest ? event.target.closest("a[href^='#b']") : null;
