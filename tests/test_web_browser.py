@@ -58,9 +58,9 @@ def browser():
         b.close()
 
 
-def _open(browser, server, viewport=DESKTOP):
+def _open(browser, server, viewport=DESKTOP, query=""):
     page = browser.new_page(viewport=viewport)
-    page.goto(server)
+    page.goto(server + query)
     page.locator("#brief-button").wait_for()
     page.wait_for_function("() => document.querySelector('#status-live')?.getAttribute('role') === 'status'")
     return page
@@ -296,10 +296,11 @@ def test_phone_width_has_no_horizontal_overflow(browser, server, seed_text):
     page.close()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_accessibility_check_finds_no_serious_violations(browser, server, seed_text, viewport):
+@pytest.mark.parametrize(("viewport", "query"), [(DESKTOP, ""), (PHONE, ""), (DESKTOP, "?__theme=dark")],
+                         ids=["desktop", "phone", "dark"])
+def test_accessibility_check_finds_no_serious_violations(browser, server, seed_text, viewport, query):
     """Fault 8: contrast of the button, tab and footer; live status; axe-core (WCAG 2.2 A/AA)."""
-    page = _open(browser, server, viewport)
+    page = _open(browser, server, viewport, query)
     assert not _serious(axe_violations(page)), "idle page"
     _brief(page, seed_text)
     page.wait_for_function("() => document.querySelector('#brief-button').disabled === false")

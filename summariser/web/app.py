@@ -296,6 +296,13 @@ def launch_options() -> dict[str, Any]:
         # The default subdued grey (hints, slider ends, '- or -') is 2.6:1 on white; WCAG AA needs 4.5:1.
         body_text_color_subdued="*neutral_600",
         body_text_color_subdued_dark="*neutral_300",
+        # Links (e.g. the downloads): the default blue is 4.0:1 on the dark theme's panels.
+        link_text_color="*primary_700",
+        link_text_color_visited="*primary_800",
+        link_text_color_dark="*primary_300",
+        link_text_color_visited_dark="*primary_200",
+        link_text_color_hover_dark="*primary_200",
+        link_text_color_active_dark="*primary_200",
     )
     return {
         "theme": theme,
