@@ -144,7 +144,7 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "| what | seconds |",
         "|---|---|",
-        f"| server start (model and spaCy loaded) | {r['server_start_s']:.2f} |",
+        f"| server start (model and spaCy loaded, one warm-up brief) | {r['server_start_s']:.2f} |",
         f"| page usable (navigation to the button ready) | {r['page_usable_s']:.2f} |",
         f"| first progress after the click, seed ({r['seed_words']} words; median of {len(r['seed_runs'])}) "
         f"| {r['seed_first_progress_s']:.2f} |",
