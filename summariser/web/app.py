@@ -25,7 +25,7 @@ from ..config import Settings
 from ..errors import ConfigError, SummariserError
 from .downloads import write_downloads
 from .evaluation_tab import evaluation_intro, plot_figures, result_tables
-from .jobs import FILE_TYPES, MAX_FILE_MB, MAX_FILES, BriefJob, Status
+from .jobs import FILE_KINDS, FILE_TYPES, MAX_FILE_MB, MAX_FILES, BriefJob, Status
 from .views import live_text, notes_html, previous_html, progress_html, results_html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,7 +220,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                     text_in = gr.Textbox(label="Paste a document", lines=8, max_lines=8, elem_id="doc-text",
                                          placeholder="Paste a report, an article or notes here…")
                     files_in = gr.File(
-                        label=f"…or upload up to {MAX_FILES} files ({' '.join(FILE_TYPES)}; {MAX_FILE_MB} MB each)",
+                        label=f"…or upload up to {MAX_FILES} files ({FILE_KINDS}; {MAX_FILE_MB} MB each)",
                         file_count="multiple", file_types=FILE_TYPES, height=150, elem_id="doc-files",
                     )
                     combine_in = gr.Radio(COMBINE, value=COMBINE[0], elem_id="combine",
@@ -264,7 +264,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
             gr.HTML(evaluation_intro(RESULTS), js_on_load=None)
             tables = result_tables(RESULTS)
             if tables:
-                gr.Markdown(tables, elem_id="eval-tables")
+                gr.HTML(tables, elem_id="eval-tables", js_on_load=None)
             figures = plot_figures(RESULTS, lambda p: f"/gradio_api/file={p}")
             if figures:
                 gr.HTML(figures, js_on_load=None)

@@ -6,6 +6,7 @@ and the plots with captions. The plain-language summary is computed from each ru
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 # Published systems shipped with the FRANK data (../shared/data/README.md), and our baselines.
 SYSTEMS = {
     "summariser": "this tool's brief (its bottom line)",
-    "lead-3": "the document's first three sentences (a baseline)",
-    "lead-1": "the document's first sentence (a baseline)",
+    "lead-3": "the first three sentences (a baseline)",
+    "lead-1": "the first sentence (a baseline)",
+    "each-lead-1": "the first sentence of each document of a pile (a baseline)",
     "bart": "BART-large, a neural summariser",
     "bert_sum": "BertSumAbs, a neural summariser",
     "bus": "Bottom-Up Summarisation, a neural summariser",
@@ -37,6 +39,8 @@ GLOSSARY = [
     ("entity precision %", "share of the named things (people, places, organisations, dates, amounts) in the "
      "summary that "
      "also appear in the document. Below 100% means the summary names things the document does not."),
+    ("P, R, F1 (actors, judgments)", "precision: share of what the tool listed that the hand annotation "
+     "agrees with; recall: share of the annotated answers the tool found; F1: their balance (0 to 100)."),
     ("centrality-k", "the k sentences most similar to the rest of the document (a baseline, no model)."),
     ("pgn, s2s, bart, bert_sum, bus, PtGen, TConvS2S, TranS2S, BERTS2S", "published neural summarisers, each "
      "trained on this kind of news data; their outputs come with the FRANK benchmark and are scored here with "
@@ -66,10 +70,11 @@ def plain_summary(summary: dict[str, Any]) -> str:
     """A few lines a newcomer can read, from one run's summary.json (HTML)."""
     systems = summary.get("systems", {})
     ours = systems.get("summariser", {}).get("rouge1_f")
-    if not ours:
-        return ""
-    n = summary.get("scored_documents", summary.get("documents", "?"))
     about = escape(str(summary.get("description", "")).rstrip(". "))
+    suite = escape(str(summary.get("suite", "")))
+    if not ours:  # a suite scored otherwise (actors, judgments): say what it is; its table says the rest
+        return f"<h3>{suite}</h3><p>{about}. Its scores are in the table of that name below.</p>" if about else ""
+    n = summary.get("scored_documents", summary.get("documents", "?"))
     items = [
         f"Our brief's bottom line scores ROUGE-1 <strong>{ours['mean']:.1f}</strong> out of 100 "
         f"(95% interval {ours['low']:.1f} to {ours['high']:.1f})."
@@ -79,7 +84,7 @@ def plain_summary(summary: dict[str, Any]) -> str:
         other = systems[lead]["rouge1_f"]
         items.append(f"Simply taking {SYSTEMS[lead].split(' (')[0]} ({lead}) scores {other['mean']:.1f}: "
                      f"{_compare(ours, other)}.")
-    published = [s for s in systems if s != "summariser" and not s.startswith(("lead-", "centrality-"))]
+    published = [s for s in systems if s != "summariser" and "lead-" not in s and not s.startswith("centrality-")]
     scored = [s for s in published if "rouge1_f" in systems[s]]
     if scored:
         best = max(scored, key=lambda s: systems[s]["rouge1_f"]["mean"])
@@ -91,7 +96,7 @@ def plain_summary(summary: dict[str, Any]) -> str:
         items.append(f"{100 * ep['mean']:.0f}% of the named things (people, places, dates...) in our bottom lines "
                      "appear in the source document.")
     lis = "".join(f"<li>{item}</li>" for item in items)
-    return f"<h3>{escape(str(summary.get('suite', '')))}: {n} documents</h3><p>{about}.</p><ul>{lis}</ul>"
+    return f"<h3>{suite}: {n} briefs scored</h3><p>{about}.</p><ul>{lis}</ul>"
 
 
 def evaluation_intro(results: Path) -> str:
@@ -116,11 +121,27 @@ def evaluation_intro(results: Path) -> str:
 
 
 def result_tables(results: Path) -> str:
-    """The published tables (Markdown) of every run and ablation."""
-    parts = [p.read_text(encoding="utf-8") for p in sorted(results.glob("*/summary.md"))]
-    parts += [p.read_text(encoding="utf-8") for p in sorted(results.glob("ablation-*.md"))]
-    parts += [p.read_text(encoding="utf-8") for p in sorted(results.glob("selection-*.md"))]
-    return "\n\n".join(parts)
+    """The published tables (Markdown files of this repository) of every run and ablation, as HTML.
+
+    Headings move two levels down under the page's own; each table scrolls sideways in a region a
+    keyboard can reach (wide tables on a phone).
+    """
+    from markdown_it import MarkdownIt
+
+    paths = sorted(results.glob("*/summary.md")) + sorted(results.glob("ablation-*.md"))
+    paths += sorted(results.glob("selection-*.md"))
+    if not paths:
+        return ""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    html = md.render("\n\n".join(p.read_text(encoding="utf-8") for p in paths))
+    html = re.sub(r"<(/?)h([1-4])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}>", html)
+    count = iter(range(1, 1000))
+    html = re.sub(r"<table>", lambda _: f'<div class="table-scroll" tabindex="0" role="region" '
+                  f'aria-label="Result table {next(count)}"><table>', html)
+    html = html.replace("</table>", "</table></div>")
+    heading = '<h2 id="tables-title">Tables</h2>'
+    return f'<section class="eval-tables" aria-labelledby="tables-title">{heading}{html}</section>'
+
 
 
 def plot_figures(results: Path, url: Any) -> str:

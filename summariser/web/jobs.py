@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import loaders
 from ..brief import Brief
 from ..config import Settings
 from ..errors import Cancelled, ConfigError, ModelNotFoundError, SummariserError
@@ -23,8 +24,11 @@ from ..pipeline import Progress
 MAX_FILES = 10
 MAX_FILE_MB = 10
 MAX_CHARS = 2_000_000
-# Upload types; to come from the loader registry once it lands (issue: new file formats).
-FILE_TYPES = [".txt", ".md", ".html", ".htm", ".pdf"]
+# What the upload box accepts and says it accepts: the loader registry's formats.
+FILE_TYPES = sorted(s for s in loaders.SUFFIXES if s)
+KIND_NAMES = {"text": "text, Markdown", "html": "web pages", "pdf": "PDF", "docx": "Word", "eml": "e-mail",
+              "mbox": "mailboxes"}
+FILE_KINDS = ", ".join(KIND_NAMES.get(loader.name, loader.name) for loader in reversed(loaders.LOADERS))
 
 State = Literal["reading", "waiting", "loading", "running", "done", "cancelled", "error"]
 FINAL: frozenset[str] = frozenset({"done", "cancelled", "error"})
