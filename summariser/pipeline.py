@@ -36,10 +36,11 @@ from .summarise import compress_sentences, map_chunks
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress event: `done` of `total` model calls in `stage`.
+    """A progress event: `done` of `total` steps in `stage`.
 
-    Stages: prepare, summarise, merge, details, done; a "note" event carries a chunk's raw note
-    (before checks) in `detail`, for interfaces that show partial results as they arrive.
+    Stages: prepare (steps are the chunks of the document named in `detail`, analysed without the
+    model), then summarise, merge, details, done (steps are model calls); a "note" event carries a
+    chunk's raw note (before checks) in `detail`, for interfaces that show partial results as they arrive.
     """
 
     stage: str
@@ -97,13 +98,21 @@ class Summariser:
         self.detector = InjectionDetector(semantic=self.settings.injection.semantic)
 
     # -- preprocess --------------------------------------------------------------------------
-    def prepare(self, document: Document, doc_index: int = 0) -> Prepared:
+    def prepare(
+        self,
+        document: Document,
+        doc_index: int = 0,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Prepared:
         """Leave out planted instructions, chunk by tokens, split each chunk into sentences with entities and kinds.
 
         A document is data: passages that instruct a model are found as whole regions and left out
         here, before anything reads the text, so no selection (BLUF, judgments, implications,
         actors, title) and no prompt can see them. Page furniture (share bars, 'Scroll down for
         video', agency datelines) is removed next, so neither the model nor any selection sees it.
+        Reports each analysed chunk to `progress` and polls `should_stop` between chunks: on a long
+        document this is many seconds of work before the first model call.
         """
         s = self.settings
         regions: tuple[Region, ...] = ()
@@ -121,7 +130,11 @@ class Summariser:
         per_chunk: list[list[Sentence]] = []
         unique: list[Sentence] = []
         section = 0
-        for chunk in chunks:
+        for done, chunk in enumerate(chunks):
+            if should_stop and should_stop():
+                raise Cancelled("cancelled")
+            if progress:
+                progress(Progress("prepare", done, len(chunks), document.name))
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index, section=section)
             section = found[-1].section if found else section
             fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
@@ -138,6 +151,8 @@ class Summariser:
             per_chunk = [[replace(x, section=n + 1) for x in part] for n, part in enumerate(per_chunk)]
             where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
             unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
+        if progress:
+            progress(Progress("prepare", len(chunks), len(chunks), document.name))
         return Prepared(document, chunks, per_chunk, unique, len(regions), regions)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -153,8 +168,7 @@ class Summariser:
             raise DocumentError("no documents to brief")
         started = time.perf_counter()
         report = progress or (lambda event: None)
-        report(Progress("prepare", 0, len(docs), "splitting into chunks and sentences"))
-        prepared = [self.prepare(doc, i) for i, doc in enumerate(docs)]
+        prepared = [self.prepare(doc, i, progress, should_stop) for i, doc in enumerate(docs)]
         docs = [p.document for p in prepared]  # what the brief may use: planted instructions left out
         sentences = [s for p in prepared for s in p.sentences]
         if not sentences:
@@ -199,6 +213,7 @@ class Summariser:
                 bluf_text = " ".join(tidy(s.text) for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
+        report(Progress("details", done, total, "judgments, actors and implications"))
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
                                        actors=language.english), docs)  # no parse debris presented as actors
         if len(docs) > 1:
