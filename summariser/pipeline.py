@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import __version__
 from .actors import checked_role, select_actors
 from .backends.base import Backend, backend_name, get_backend
+from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
@@ -62,6 +63,8 @@ class Summariser:
     def __init__(self, settings: Settings | None = None, backend: Backend | None = None) -> None:
         self.settings = settings or load_settings()
         self.backend = backend or get_backend(self.settings.model)
+        # 'auto' brief modes become what this model is given (the rule: backends/capability.py).
+        self.settings = resolve_auto(self.settings, self.backend)
 
     # -- preprocess --------------------------------------------------------------------------
     def prepare(self, document: Document, doc_index: int = 0) -> Prepared:

@@ -44,6 +44,11 @@ class Backend(ABC):
         """The Hugging Face tokenizer, when there is one (used for token-aware chunking)."""
         return None
 
+    @property
+    def parameters(self) -> int | None:
+        """The model's parameter count, when known (decides what `auto` modes give the model)."""
+        return None
+
 
 _REGISTRY: dict[str, Callable[[ModelConfig], Backend]] = {}
 
