@@ -92,6 +92,16 @@ def test_a_server_that_is_down_is_one_clear_error():
         OpenAIBackend(config).generate([ASK], FAST)
 
 
+def test_credentials_in_the_url_are_not_shown():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = ModelConfig(name="m", backend="openai", base_url=f"http://bob:hunter2@127.0.0.1:{port}/v1", max_retries=0)
+    with pytest.raises(ServerError) as err:
+        OpenAIBackend(config).generate([ASK], FAST)
+    assert f"http://127.0.0.1:{port}/v1" in str(err.value) and "hunter2" not in str(err.value)
+
+
 def test_a_wrong_model_name_lists_what_the_server_has(server):
     server.models = ["llama3.1:8b", "qwen2.5:7b"]
     with pytest.raises(ServerError, match=r"no model 'served-model'; it serves: llama3.1:8b, qwen2.5:7b"):

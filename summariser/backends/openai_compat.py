@@ -32,6 +32,16 @@ from .base import Backend, Conversation
 CHARS_PER_TOKEN = 4  # no tokenizer here: a conservative estimate for chunk sizing
 DEFAULT_CONTEXT = 4096  # when neither the server nor a local tokenizer says
 CONNECT_TIMEOUT_S = 10.0
+MODELS_TIMEOUT_S = 30.0  # listing the models is quick on every server
+
+
+def _shown_url(url: str) -> str:
+    """The URL as messages show it: without a user name or password in it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))) \
+        if parts.username or parts.password else url
 
 
 class ServerError(SummariserError):
@@ -94,10 +104,10 @@ class OpenAIBackend(Backend):
         if not config.base_url:
             raise ModelNotFoundError("the openai backend needs --base-url (e.g. http://127.0.0.1:8080/v1)")
         self.config = config
-        self.url = config.base_url.rstrip("/")
+        self.url = _shown_url(config.base_url.rstrip("/"))
         self._key = os.environ.get(config.api_key_env) or ""
         # Servers that need no key still want the header to be well formed.
-        self._client = openai.OpenAI(base_url=self.url, api_key=self._key or "none", max_retries=config.max_retries)
+        self._client = openai.OpenAI(base_url=config.base_url.rstrip("/"), api_key=self._key or "none", max_retries=config.max_retries)
         self._tok, self.model_id = _local_model(config)
         self._served: dict[str, Any] | None = None  # what /models says about the model, once checked
         self._lock = threading.Lock()
@@ -107,7 +117,7 @@ class OpenAIBackend(Backend):
         """The server's entry for our model, fetched once; an unknown model name is an error."""
         with self._lock:
             if self._served is None:
-                self._served = self._call(self._fetch_model)
+                self._served = self._call(self._fetch_model, MODELS_TIMEOUT_S)
             return self._served
 
     def _fetch_model(self, client: Any) -> dict[str, Any]:

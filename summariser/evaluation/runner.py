@@ -42,7 +42,7 @@ def scored_text(brief: Brief, part: str) -> str:
 # The modules whose code decides what a brief says (not how it is shown, stored or scored).
 BRIEF_MODULES = ("pipeline", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
                  "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
-                 "backends/openai_compat")
+                 "backends/openai_compat", "backends/capability")
 
 
 def _fingerprint() -> str:
