@@ -59,7 +59,11 @@ class ModelConfig(BaseModel):
         description="'smollm2' (default), a local HF folder, a .gguf file, a cached hub id, "
         "or a model name on an OpenAI-compatible server.",
     )
-    backend: Literal["auto", "hf", "llamacpp", "openai"] = "auto"
+    backend: Literal["auto", "hf", "llamacpp", "openai"] = Field(
+        "auto",
+        description="auto: openai when base_url is set; llamacpp for a GGUF model (the default is one) when the "
+        "llamacpp extra is installed (faster where the model writes, measured in bench/results); else hf.",
+    )
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key_env: str = Field(
         "OPENAI_API_KEY",

@@ -57,3 +57,16 @@ def test_both_gguf_backends_know_the_size_and_can_run_past_the_end_token():
         count = lambda text: len(backend.tokenizer()(text, add_special_tokens=False)["input_ids"])  # noqa: E731
         assert count(backend.generate([conv], GenerationConfig(max_new_tokens=48))[0]) < 40
         assert count(backend.generate([conv], GenerationConfig(max_new_tokens=48, ignore_eos=True))[0]) >= 44
+
+
+def test_auto_runs_gguf_models_on_llamacpp_where_it_is_installed(monkeypatch):
+    from summariser.backends import base
+
+    monkeypatch.setattr(base, "llamacpp_installed", lambda: True)
+    assert base.backend_name(ModelConfig()) == "llamacpp"  # the default model is a GGUF file
+    assert base.backend_name(ModelConfig(name="/models/x.Q8_0.gguf")) == "llamacpp"
+    assert base.backend_name(ModelConfig(name="/models/hf-folder")) == "hf"
+    assert base.backend_name(ModelConfig(base_url="http://127.0.0.1:8080/v1")) == "openai"
+    assert base.backend_name(ModelConfig(backend="hf")) == "hf"
+    monkeypatch.setattr(base, "llamacpp_installed", lambda: False)
+    assert base.backend_name(ModelConfig()) == "hf"

@@ -40,7 +40,7 @@ def served_settings(server_url, monkeypatch):
 def local_brief(seed_text):
     from summariser.pipeline import Summariser
 
-    return Summariser(load_settings()).brief(Document("seed", "seed.txt", seed_text))
+    return Summariser(load_settings(model={"backend": "hf"})).brief(Document("seed", "seed.txt", seed_text))
 
 
 def test_the_seed_briefed_through_the_server_matches_the_local_backend(served_settings, local_brief, seed_text):

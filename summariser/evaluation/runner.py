@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..backends.base import backend_name
 from ..batch import atomic_write
 from ..brief import Brief
 from ..check import SourceIndex
@@ -57,7 +58,8 @@ def _fingerprint() -> str:
 
 def cache_key(row: Row, settings: Settings) -> str:
     """Identifies a brief by document text, model, settings and pipeline version."""
-    payload = "|".join([row.text, settings.model_dump_json(), _fingerprint()])
+    # The resolved backend too: 'auto' means llamacpp or hf depending on what is installed.
+    payload = "|".join([row.text, settings.model_dump_json(), backend_name(settings.model), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
