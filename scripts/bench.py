@@ -379,10 +379,10 @@ def bench_langchain(docs: list[str], references: list[str]) -> dict[str, Any]:
 
     def summarise(text: str) -> str:
         notes = map_chain.batch([{"text": c} for c in splitter.split_text(text)], config={"max_concurrency": 1})
-        out = notes[0] if len(notes) == 1 else reduce_chain.invoke({"text": "\n".join(notes)})
-        written["calls"] += len(notes) + (len(notes) > 1)
-        written["tokens"] += sum(len(tok(x, add_special_tokens=False)["input_ids"]) for x in [*notes, out][: len(notes) + (len(notes) > 1)])
-        return out
+        answers = notes if len(notes) == 1 else [*notes, reduce_chain.invoke({"text": "\n".join(notes)})]
+        written["calls"] += len(answers)
+        written["tokens"] += sum(len(tok(x, add_special_tokens=False)["input_ids"]) for x in answers)
+        return answers[-1]
 
     timing, summaries = time_per_doc(summarise, docs)
     n = len(docs) + 1
