@@ -463,10 +463,16 @@ def main() -> None:
     parser.add_argument("--skip-steps", action="store_true", help="do not re-measure each speed step")
     parser.add_argument("--skip-served", action="store_true", help="do not start llama.cpp's server")
     parser.add_argument("--decode-tokens", type=int, default=DECODE_TOKENS, help="tokens decoded per timed call")
+    parser.add_argument("--from-json", type=Path, metavar="FILE",
+                        help="measure nothing: render FILE (e.g. bench/results/latest.json) as latest.md and, "
+                        "with --readme, the README table")
     parser.add_argument("--child", nargs=2, metavar=("NAME", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(CHILDREN[args.child[0]](args.child[1])))
+        return
+    if args.from_json:
+        publish(json.loads(args.from_json.read_text(encoding="utf-8")), args.readme)
         return
     data = rows(args.docs)
     docs, references = [r["article"] for r in data], [r["reference"] for r in data]
@@ -499,17 +505,22 @@ def main() -> None:
     results["scaling"] = scaling
     results["load_average_end"] = load_average()
     results["ratios"] = ratios(results)
+    publish(results, args.readme)
+
+
+def publish(results: dict[str, Any], readme: bool) -> None:
+    """Write bench/results/latest.json and latest.md, print the tables, and replace the README's if asked."""
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "latest.md").write_text(markdown(results))
     print(markdown(results))
-    if args.readme:
-        readme = ROOT / "README.md"
+    if readme:
+        path = ROOT / "README.md"
         table = markdown(results).replace("# Benchmark", "#### Benchmark", 1).strip()
         text = re.sub(r"(<!-- bench:start -->\n).*?(\n<!-- bench:end -->)", lambda m: m.group(1) + table + m.group(2),
-                      readme.read_text(encoding="utf-8"), flags=re.DOTALL)
-        readme.write_text(text, encoding="utf-8")
+                      path.read_text(encoding="utf-8"), flags=re.DOTALL)
+        path.write_text(text, encoding="utf-8")
         print("README.md: benchmark table replaced")
 
 
@@ -571,7 +582,8 @@ def markdown(r: dict[str, Any]) -> str:
     if r.get("ratios"):
         same = [x for x in r["ratios"] if x["same_job"]]
         other = [x for x in r["ratios"] if not x["same_job"]]
-        fmt = lambda x: f"{x['mode']} on {x['backend']} vs {x['peer']}: {x['ratio']}x"  # noqa: E731
+        short = {"llamacpp": "llama.cpp's summary", "langchain": "LangChain's"}
+        fmt = lambda x: f"{x['mode']} on {x['backend']} vs {short[x['peer']]}: {x['ratio']}x"  # noqa: E731
         lines += ["", "Documents per minute, ours / theirs. Same job (the model writes the summary): "
                   + "; ".join(fmt(x) for x in same) + ". Not the same job (default, extractive BLUF): "
                   + "; ".join(fmt(x) for x in other) + "."]
