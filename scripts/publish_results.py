@@ -17,7 +17,8 @@ def main() -> None:
     for summary in sorted((ROOT / "eval" / "results").glob("*/summary.md")):
         text = summary.read_text(encoding="utf-8").strip()
         text = re.sub(r"^# ", "#### ", text, flags=re.MULTILINE)
-        blocks.append(f"{text}\n\nFull report: `{summary.parent.relative_to(ROOT)}/report.html`.")
+        report = summary.parent / "report.html"  # the actors and judgments runs have no HTML report
+        blocks.append(f"{text}\n\nFull report: `{report.relative_to(ROOT)}`." if report.is_file() else text)
     readme = ROOT / "README.md"
     body = "### Published results\n\nCommands and details: `eval/results/README.md`.\n\n" + "\n\n".join(blocks)
     text = readme.read_text(encoding="utf-8")

@@ -1,54 +1,120 @@
-"""Key actors: people, organisations and states found in the source by spaCy (no model calls).
+"""Key actors: the people, organisations and states a document is about (no model calls).
 
-The model only describes the role of an actor found here, from the sentence that names it; it
-never proposes actors, so the brief cannot name one the source does not.
+spaCy finds the names; this module decides which of them an analyst would list:
+
+1. **Mentions** of people, organisations and states, without the tagger's debris: demonyms
+   ('British'), verbs at the start of a caption ('Click'), capitalised labels ('VERDICT').
+2. **One actor, one name**: short forms join the full name ('Van Gaal', 'Mr Locke', 'Saddam', 'CIS'),
+   a formal or abbreviated state name joins the usual one ('Republic of Turkey', 'U.S'), a name with
+   a word stuck in front joins the plain one ('Spaniard Julen Lopetegui'), and two names run together
+   by a caption ('Everton Gomis') are dropped.
+3. **Types**: organisations by their name ('... City', '... Party', '... Ministry'), teams by how a
+   sports story uses a place name ('Swansea beat ...', "Kilmarnock's manager"), people by the title
+   the source gives them.
+4. **Not actors**: outlets only cited as sources ('according to CNN'), names found only in captions
+   or bylines.
+5. **Centrality** ranks them: mentions in statements (more as the subject of a clause), pronoun and
+   description subjects that continue a person's story ('He said ...', 'The 39-year-old ...'), and
+   a mention in the opening. The list is as long as the document warrants: actors far below the most
+   central one are left out, so a story about two people lists two, and the main subject is first.
+
+The model never proposes actors, so the brief cannot name one the source does not.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
-from .check import SourceIndex, clean_answer
-from .nlp import Sentence, load_spacy
+from .config import ActorConfig
+from .nlp import Entity, Sentence
+from .roles import action_role, is_person_title, syntactic_role
+from .structure import is_story
 
 LABEL_TO_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place"}
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Prof|Professor)\.?\s+(?=[A-Z])")
 _FORMAL = re.compile(
-    r"^(?:(?:Islamic |People's |Federal |Democratic |Socialist )*Republic|Kingdom|State|Federation|"
+    r"^(?:(?:Islamic |People's |Federal |Democratic |Socialist |United )*Republic|Kingdom|State|Federation|"
     r"Commonwealth|Sultanate|Emirate|Principality) of (?:the )?"
 )
-# Words that describe a person's office or job. A name the source gives such a title is a person,
-# whatever label the tagger chose ('Omer Ertugrul Erbakan, Commander of the ...' tagged ORG).
-PERSON_TITLES = frozenset(
-    """president minister premier chancellor king queen prince princess sheikh emir sultan pope
-    commander general admiral colonel major captain lieutenant sergeant officer chief head director
-    secretary ambassador envoy spokesman spokeswoman spokesperson adviser advisor aide governor mayor
-    senator congressman congresswoman lawmaker mp deputy leader chairman chairwoman chair founder
-    ceo executive manager coach player striker midfielder defender goalkeeper judge prosecutor lawyer
-    attorney detective inspector professor dr doctor author writer journalist reporter editor
-    analyst researcher scientist actor actress singer star father mother son daughter wife husband
-    brother sister widow boy girl man woman teacher student pilot soldier nurse""".split()
+# Short and long forms of the same state, which the tagger reports as different names.
+STATE_ALIASES = {
+    "us": "United States", "u.s": "United States", "u.s.": "United States", "usa": "United States",
+    "u.s.a.": "United States", "united states of america": "United States", "the united states": "United States",
+    "uk": "United Kingdom", "u.k": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "uae": "United Arab Emirates", "drc": "Democratic Republic of the Congo",
+}
+# Last words that make a name an organisation: clubs, companies, parties, institutions, outlets.
+ORG_WORDS = frozenset(
+    """city united rovers athletic fc afc town wanderers albion hotspur county rangers celtic palace villa
+    forest orient argyle academicals thistle rhinos wolves warriors saints giants tigers bears lions eagles
+    inc ltd plc llc corp corporation company co group holdings party ministry department council police
+    service services agency bank university college school hospital club association federation union
+    commission committee court office bureau foundation institute trust authority board army navy
+    force forces guard network channel times post news journal herald telegraph guardian gazette
+    tribune mail online tv radio magazine airlines airways motors""".split()
+)
+# News outlets: cited as sources, they are rarely what a story is about.
+_MEDIA = re.compile(
+    r"^(?:CNN|BBC|NBC|CBS|ABC|Fox(?: News)?|MSNBC|Sky(?: News| Sports)?|Reuters|AP|AFP|Bloomberg|"
+    r"Associated Press|Press Association|ESPN|Daily Mail(?: Online)?|MailOnline|Mail Online|Al Jazeera|"
+    r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)* (?:Times|Post|Journal|News|Herald|Telegraph|Guardian|Gazette|Tribune|"
+    r"Online|Daily|Mirror|Express|Independent|Standard|Chronicle|Observer|Mail)(?:-[A-Z]\w+)?)$"
+)
+_CITING = re.compile(
+    r"\b(?:according to|told|reported|reports|quoted|quoting|in an interview with|speaking to|wrote in|"
+    r"said (?:on|to)|via|cited by|obtained by|seen by|published (?:by|in)|writing in)\b",
+    re.I,
+)
+# Words that mark a sports story, and the uses of a place name that make it a team.
+_SPORT = re.compile(
+    r"\b(?:league|cup|match|fixture|goals?|striker|midfielder|defender|goalkeeper|winger|manager|coach|"
+    r"tournament|championship|kick-off|penalty|tries|innings|wickets?|scored|season|relegation|promoted|"
+    r"semi-final|quarter-final|final|squad|stadium|derby|draw|drew|beat|thrashed|clean sheet)\b",
+    re.I,
+)
+_TEAM_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "compound", "dobj"})
+# Subjects that continue the story of the last person named ('He said ...', 'The 39-year-old ...').
+_PERSON_ANAPHOR = re.compile(
+    r"^(?:he|she|the (?:\d+-year-old|former|veteran|star|boss|manager|minister|president|player|"
+    r"striker|father|mother|man|woman|officer|singer|actor|actress|senator|suspect|victim)\b.*)$",
+    re.I,
 )
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An actor found in the source with where it is named."""
+    """An actor found in the source with where it is named, and how central it is."""
 
     name: str
     type: str
     mentions: int
     sentences: tuple[Sentence, ...]
+    score: float = 0.0
 
     @property
     def evidence(self) -> Sentence:
-        """The sentence that best shows the actor's role: its longest mention among the first few."""
-        return max(self.sentences[:3], key=lambda s: (self.name in s.text, -s.index))
+        """The sentence that best shows the actor's role: a statement naming it in full, early on."""
+        pool = [s for s in self.sentences if is_story(s.text, s.kind)] or list(self.sentences)
+        return max(pool[:3], key=lambda s: (self.name in s.text, -s.index))
+
+
+@dataclass
+class _Mentions:
+    """What is known about one name while merging."""
+
+    labels: Counter[str] = field(default_factory=Counter)
+    where: dict[tuple[int, int], Sentence] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+
+    def absorb(self, other: _Mentions) -> None:
+        self.labels.update(other.labels)
+        self.where.update(other.where)
+        self.entities += other.entities
 
 
 def _clean(name: str) -> str:
@@ -57,60 +123,133 @@ def _clean(name: str) -> str:
     return name.strip(" .,;:\"'()[]")
 
 
-def find_actors(sentences: Sequence[Sentence], limit: int) -> list[Candidate]:
-    """The `limit` most prominent actors, merging short mentions ('Erdogan') into full names."""
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    where: dict[str, list[Sentence]] = defaultdict(list)
+@lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """Whether a word in capitals is an ordinary English word ('VERDICT'), not an acronym ('UEFA')."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= 3.0
+
+
+def _usable(ent: Entity) -> bool:
+    """Whether a mention can name an actor: not a demonym, a verb, a label in capitals or a long phrase."""
+    if ent.label not in LABEL_TO_TYPE or ent.pos in ("ADJ", "VERB", "AUX"):
+        return False
+    name = _clean(ent.text)
+    if len(name) < 2 or not any(ch.isupper() for ch in name) or len(name.split()) > 8:
+        return False
+    return not (name.isupper() and len(name) >= 5 and " " not in name and _common_word(name))
+
+
+def _collect(sentences: Sequence[Sentence]) -> dict[str, _Mentions]:
+    found: dict[str, _Mentions] = defaultdict(_Mentions)
     for sentence in sentences:
         for ent in sentence.entities:
-            if ent.label not in LABEL_TO_TYPE:
+            if not _usable(ent):
                 continue
-            name = _clean(ent.text)
-            if len(name) < 2 or not any(ch.isupper() for ch in name) or len(name.split()) > 8:
-                continue
-            labels[name][ent.label] += 1
-            if not where[name] or where[name][-1].index != sentence.index:
-                where[name].append(sentence)
-    # A single-word person mention joins the full name that ends with it ("Erdogan"), and a
-    # state's formal name joins its short one ("Republic of Turkey" -> "Turkey").
+            entry = found[_clean(ent.text)]
+            entry.labels[ent.label] += 1
+            entry.where[(sentence.doc, sentence.index)] = sentence
+            entry.entities.append(ent)
+    return found
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _first_seen(m: _Mentions) -> tuple[int, int]:
+    return min(m.where)
+
+
+def _canonical_names(found: dict[str, _Mentions], sporty: bool = False) -> dict[str, str]:
+    """Each name mapped to the name of the actor it stands for (see the module docstring, point 2).
+
+    Three passes, each on what the one before left standing: (1) spellings of one name (state
+    aliases, formal state names, case); (2) a word stuck in front of a full name; (3) short forms
+    (surname, first name, acronym, the first word of an organisation). A short form refers back, so
+    its full name must be named first (or in the same sentence).
+    """
+    names = list(found)
+    lower: dict[str, list[str]] = defaultdict(list)
+    for n in names:
+        lower[n.lower()].append(n)
     canonical: dict[str, str] = {}
-    for name in labels:
-        short = _FORMAL.sub("", name)
-        if short != name and short in labels and labels[name]["GPE"] and labels[short]["GPE"]:
-            canonical[name] = short
-    people = [n for n in labels if labels[n]["PERSON"] and len(n.split()) > 1]
-    for name in labels:
-        owners = [p for p in people if p.split()[-1] == name]
-        if name not in canonical and len(owners) == 1:  # 'Miliband' with Ed and David stays apart
-            canonical[name] = owners[0]
-    for name in labels:
-        canonical.setdefault(name, name)
-    merged_labels: dict[str, Counter[str]] = defaultdict(Counter)
-    merged_where: dict[str, dict[int, Sentence]] = defaultdict(dict)
-    for name, target in canonical.items():
-        merged_labels[target].update(labels[name])
-        for s in where[name]:
-            merged_where[target][s.index] = s
-    _count_surnames(sentences, merged_labels, merged_where)
-    candidates = []
-    for name, counts in merged_labels.items():
-        label = counts.most_common(1)[0][0]  # spaCy's label varies by mention; the majority decides
-        found = tuple(sorted(merged_where[name].values(), key=lambda s: s.index))
-        candidates.append(Candidate(name, LABEL_TO_TYPE[label], sum(counts.values()), found))
-    candidates.sort(key=lambda c: (-c.mentions, c.sentences[0].index))
-    return candidates[:limit]
+    for n in names:  # pass 1
+        key = n.lower()
+        short = _FORMAL.sub("", n)
+        if key in STATE_ALIASES and STATE_ALIASES[key].lower() in lower:
+            canonical[n] = lower[STATE_ALIASES[key].lower()][0]
+        elif short != n and short.lower() in lower:
+            canonical[n] = lower[short.lower()][0]
+        elif lower[key][0] != n:  # 'United states' -> 'United States'
+            canonical[n] = lower[key][0]
+    standing = [n for n in names if n not in canonical]
+    multi = [n for n in standing if len(n.split()) > 1]
+
+    def unique(options: Iterable[str]) -> str | None:
+        found_options = list(dict.fromkeys(options))
+        return found_options[0] if len(found_options) == 1 else None
+
+    for n in standing:  # pass 2: 'Spaniard Julen Lopetegui' -> 'Julen Lopetegui'
+        target = unique(m for m in multi if m != n and len(m.split()) < len(n.split()) and n.endswith(" " + m))
+        if target:
+            canonical[n] = target
+    standing = [n for n in standing if n not in canonical]
+    people = [n for n in standing if found[n].labels["PERSON"] and len(n.split()) > 1]
+    multi = [n for n in standing if len(n.split()) > 1]
+    for n in standing:  # pass 3
+        words = _HONORIFIC.sub("", n).lower().split()
+        before = lambda m: _first_seen(found[m]) <= _first_seen(found[n])  # noqa: E731
+        target = None
+        if len(words) <= 2:  # 'Van Gaal', 'Mr Ray', 'Locke'
+            target = unique(p for p in people if p != n and len(p.split()) > len(words)
+                            and p.lower().split()[-len(words):] == words and before(p))
+        if target is None and len(words) == 1 and found[n].labels["PERSON"]:  # 'Saddam', 'Charlotte'
+            target = unique(p for p in people if p != n and p.lower().split()[0] == words[0] and before(p))
+        if target is None and n.isupper() and 2 <= len(n) <= 6:  # 'CIS'
+            target = unique(m for m in multi if _initials(m) == n)
+        if target is None and len(words) == 1 and (found[n].labels["ORG"] or sporty and found[n].labels["GPE"]):
+            # 'Bayer' -> 'Bayer Leverkusen'; in a sports story 'Swansea' -> 'Swansea City'.
+            target = unique(m for m in multi if m.split()[0] == n and found[m].labels["ORG"] and before(m))
+        if target:
+            canonical[n] = target
+
+    def resolve(n: str, depth: int = 0) -> str:
+        t = canonical.get(n, n)
+        return t if t == n or depth > 5 else resolve(t, depth + 1)
+
+    return {n: resolve(n) for n in names}
 
 
-def _count_surnames(
-    sentences: Sequence[Sentence],
-    labels: dict[str, Counter[str]],
-    where: dict[str, dict[int, Sentence]],
-) -> None:
+def _run_together(name: str, found: dict[str, _Mentions]) -> bool:
+    """Whether `name` is two other names run together by a caption ('Everton Gomis', 'Isco Gareth Bale').
+
+    Caption debris is named once; its first part ends another name and its second part starts one.
+    A first name and a surname ('Mick' + 'Schumacher') make one person, not debris.
+    """
+    words = name.split()
+    if len(words) < 2 or len(found[name].where) > 1:
+        return False
+    others = [o.split() for o in found if o != name]
+    for k in range(1, len(words)):
+        left, right = words[:k], words[k:]
+        ends_other = any(p[-len(left):] == left for p in others if len(p) >= len(left))
+        starts_other = any(p[: len(right)] == right for p in others if len(p) >= len(right))
+        first_and_surname = len(left) == 1 and len(right) == 1 and all(
+            found.get(w) and found[w].labels["PERSON"] for w in (left[0], right[0])
+        )
+        if ends_other and starts_other and not first_and_surname:
+            return True
+    return False
+
+
+def _count_surnames(sentences: Sequence[Sentence], merged: dict[str, _Mentions]) -> None:
     """Count a person's bare surname where the tagger missed it ('If he (Pashinian) ...').
 
     Only an unambiguous surname counts: two people sharing one each keep their own mentions.
     """
-    people = [n for n, c in labels.items() if c["PERSON"] and len(n.split()) > 1]
+    people = [n for n, m in merged.items() if m.labels["PERSON"] and len(n.split()) > 1]
     surnames = Counter(n.split()[-1] for n in people)
     for name in people:
         surname = name.split()[-1]
@@ -118,153 +257,102 @@ def _count_surnames(
             continue
         pattern = re.compile(rf"\b{re.escape(surname)}\b")
         for sentence in sentences:
-            if sentence.index not in where[name] and pattern.search(sentence.text):
-                where[name][sentence.index] = sentence
-                labels[name]["PERSON"] += 1
+            key = (sentence.doc, sentence.index)
+            if key not in merged[name].where and pattern.search(sentence.text):
+                merged[name].where[key] = sentence
+                merged[name].labels["PERSON"] += 1
 
 
-def is_person_title(role: str) -> bool:
-    """Whether a role reads as a person's title: its head words ('Commander of ...') name an office."""
-    head = re.split(r"\b(?:of|for|at|in|from)\b|,", role, maxsplit=1)[0]
-    return any(w in PERSON_TITLES for w in re.findall(r"[a-z]+", head.lower()))
+def _type_of(name: str, m: _Mentions, sporty: bool, name_words: frozenset[str] = frozenset()) -> str:
+    """The actor type: the tagger's majority, corrected by the name and, in sports stories, by use.
 
-
-def _balanced(ranked: list[Candidate], limit: int) -> list[Candidate]:
-    """The top of the ranking, but people are not crowded out by places and organisations.
-
-    Places are usually named most often, yet a reader of a brief wants to know who acts; so
-    places and organisations take at most a third of the slots each, unless people run out.
+    `name_words` are the words of the document's multi-word person names: a one-word 'person' that
+    is nobody's first name or surname, in a sports story, may be a club the tagger took for a name.
     """
-    caps = {"state or place": max(1, limit // 3), "organisation": max(1, limit // 3)}
-    taken: Counter[str] = Counter()
-    chosen = []
-    for c in ranked:
-        if taken[c.type] < caps.get(c.type, limit):
-            chosen.append(c)
-            taken[c.type] += 1
-    chosen += [c for c in ranked if c not in chosen]
-    return chosen[:limit]
+    label = m.labels.most_common(1)[0][0]
+    last = name.split()[-1].lower()
+    if label != "ORG" and len(name.split()) > 1 and last in ORG_WORDS:
+        return "organisation"
+    lone = label == "PERSON" and len(name.split()) == 1 and name not in name_words
+    if sporty and len(name.split()) <= 2 and (label == "GPE" or label == "PERSON" and m.labels["GPE"] or lone):
+        # A place name used as the subject or owner in a sports story is a team ('Swansea beat ...').
+        uses = Counter(e.dep for e in m.entities)
+        if sum(uses[d] for d in _TEAM_DEPS) >= max(1, sum(uses.values()) // 2):
+            return "organisation"
+    return LABEL_TO_TYPE[label]
 
 
-def _phrase(tokens: Sequence[Any]) -> str:
-    toks = list(tokens)
-    while toks and (toks[0].is_punct or toks[0].dep_ in ("det", "cc", "prep", "case", "poss")):
-        toks = toks[1:]
-    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "det", "prep")):
-        toks = toks[:-1]
-    return "".join(t.text_with_ws for t in toks).strip()
+def _only_cited(name: str, m: _Mentions) -> bool:
+    """An outlet named only as the source of a report ('according to CNN', 'told the Washington Post')."""
+    texts = [s.text for s in m.where.values()]
+    if _MEDIA.match(name):
+        return all(_CITING.search(t) or not is_story(t, s.kind) for t, s in zip(texts, m.where.values())) or len(texts) <= 2
+    return False
 
 
-def _climb(head: Any) -> Any:
-    """From 'Service' in 'head of the State Security Service' up to 'head'."""
-    while head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ in ("NOUN", "PROPN"):
-        head = head.head.head
-    return head
+def _centrality(
+    name: str, m: _Mentions, sentences: Sequence[Sentence], config: ActorConfig, firsts: dict[int, list[int]]
+) -> float:
+    """How central an actor is: weighted mentions, continuing subjects and a place in the opening."""
+    score = 0.0
+    for (doc, index), s in m.where.items():
+        score += config.mention if is_story(s.text, s.kind) else config.caption_mention
+    score += config.subject * sum(e.dep in ("nsubj", "nsubjpass") for e in m.entities)
+    opening = {(d, i) for d, idx in firsts.items() for i in idx}
+    if any(key in opening for key in m.where):
+        score += config.opening
+    return score
 
 
-@lru_cache(maxsize=512)
-def _parse(sentence: str) -> Any:
-    """The dependency parse of an evidence sentence. Several actors share one, and each is asked
-    for its title and for its action: parsed once, not per question."""
-    return load_spacy()(sentence)
+def _anaphora(sentences: Sequence[Sentence], people: dict[str, _Mentions]) -> Counter[str]:
+    """Sentences whose subject continues the story of the person named just before ('He said ...')."""
+    counts: Counter[str] = Counter()
+    last: str | None = None
+    current_doc = None
+    owner = {key: name for name, m in people.items() for key in m.where}
+    for s in sentences:
+        if s.doc != current_doc:
+            last, current_doc = None, s.doc
+        if s.subject and _PERSON_ANAPHOR.match(s.subject) and last and (s.doc, s.index) not in people[last].where:
+            counts[last] += 1
+        named = [owner[(s.doc, s.index)]] if (s.doc, s.index) in owner else []
+        if named:
+            last = named[-1]
+    return counts
 
 
-def _name_span(name: str, sentence: str) -> Any | None:
-    """The parsed span of `name` in `sentence` (None if it is not there or not on token bounds)."""
-    at = sentence.find(name)
-    if at < 0:
-        return None
-    return _parse(sentence).char_span(at, at + len(name), alignment_mode="expand")
-
-
-def syntactic_role(name: str, sentence: str) -> str | None:
-    """The title or description the sentence gives the actor: 'Turkish President', 'the head of X'.
-
-    Read from the dependency parse (titles before the name, appositions on either side), so the
-    role is the source's own words about this actor and cannot be someone else's.
-    """
-    span = _name_span(name, sentence)
-    if span is None:
-        return None
-    doc, root = span.doc, span.root
-    parts: list[str] = []
-    titles = [t for t in root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i < span.start]
-    if root.dep_ in ("appos", "conj") and root.head.i < span.start:
-        between = doc[root.head.i + 1 : span.start]
-        # 'the Minister of Defence, Colonel General Zakir Hasanov': the name stands in apposition
-        # (spaCy sometimes parses it as a conjunct; a real conjunct has 'and'/'or' between).
-        if root.dep_ == "appos" or (not any(t.dep_ == "cc" for t in between) and between[-1:] and "," in between.text):
-            head = _climb(root.head)
-            parts.append(_phrase(doc[head.left_edge.i : span.start]))
-            titles = []
-    if titles:
-        parts.append(_phrase(doc[min(t.left_edge.i for t in titles) : span.start]))
-    for child in root.rights:
-        if child.dep_ == "appos":  # 'Barack Obama, the US president,'
-            parts.append(_phrase(doc[child.left_edge.i : child.right_edge.i + 1]))
-            break
-    others = {e.text for e in doc.ents} - {name}  # a role is a description, not another actor
-    parts = [p for p in parts if p and p.lower() != name.lower() and p not in others and len(p.split()) <= 16]
-    return ", ".join(dict.fromkeys(parts)) or None
-
-
-# Complements of a verb that say what its subject does (objects, prepositional phrases, particles).
-_ACTION_DEPS = frozenset({"dobj", "prep", "prt", "attr", "acomp", "agent", "xcomp", "dative", "oprd"})
-
-
-def action_role(name: str, sentence: str, max_words: int = 12) -> str | None:
-    """What the sentence says the actor does, when it is the subject of a verb.
-
-    'Turkey and Azerbaijan conduct joint military manoeuvres in Nakhichevan' gives Azerbaijan
-    'conduct joint military manoeuvres in Nakhichevan'. The verb and as many of its complements as
-    fit in `max_words` words, all the source's own words; None when the actor is not a subject.
-    """
-    span = _name_span(name, sentence)
-    if span is None:
-        return None
-    doc, token = span.doc, span.root
-    while token.dep_ == "conj" and token.head.i < token.i:  # 'Turkey and Azerbaijan' share the verb
-        token = token.head
-    verb = token.head
-    if token.dep_ not in ("nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX") or verb.i < token.i:
-        return None
-    start = min([verb.i] + [t.i for t in verb.lefts if t.dep_ in ("aux", "auxpass", "neg") and t.i > token.i])
-    end = verb.i
-    for child in verb.rights:
-        if child.dep_ not in _ACTION_DEPS:
-            break  # a clause or punctuation ends what is said about the subject
-        if child.right_edge.i - start + 1 > max_words:
-            break
-        end = child.right_edge.i
-    if end == verb.i:
-        return None  # a bare verb ('objected') says too little
-    return _phrase(doc[start : end + 1]) or None
-
-
-def role_is_grounded(role: str, name: str, evidence: str, window: int = 8) -> bool:
-    """A model-written role counts only if it is the evidence sentence's words, said near the name.
-
-    Most of its words must occur in the sentence, and its first content word within `window`
-    words of the name: a phrase from the far end of the sentence describes something else.
-    """
-    words = [w for w in re.findall(r"[A-Za-z]+", role.lower()) if len(w) > 2 and w not in {"the", "and"}]
-    if not words or role.strip().lower() == name.lower() or len(role.split()) > 14:
-        return False
-    tokens = re.findall(r"[A-Za-z]+", evidence.lower())
-    if sum(w in tokens for w in words) / len(words) < 0.75:
-        return False
-    name_at = [i for i, t in enumerate(tokens) if t == name.split()[-1].lower()]
-    role_at = [i for i, t in enumerate(tokens) if t == words[0]]
-    return any(abs(i - j) <= window for i in name_at for j in role_at)
-
-
-def checked_role(answer: str, candidate: Candidate, source: SourceIndex) -> str | None:
-    """A model's answer about an actor's role, kept only if it is the evidence sentence's words
-    (`role_is_grounded`) and names no entity or number the source does not contain."""
-    role = clean_answer(answer).rstrip(".")
-    if not role_is_grounded(role, candidate.name, candidate.evidence.text) or source.unsupported(role):
-        return None
-    return role
+def find_actors(sentences: Sequence[Sentence], limit: int | None = None, config: ActorConfig | None = None) -> list[Candidate]:
+    """Every actor of the document, most central first (at most `limit`)."""
+    config = config or ActorConfig()
+    found = _collect(sentences)
+    text = " ".join(s.text for s in sentences)
+    sporty = len(_SPORT.findall(text)) >= config.sport_cues
+    for name in [n for n in found if _run_together(n, found)]:
+        del found[name]
+    canonical = _canonical_names(found, sporty)
+    merged: dict[str, _Mentions] = defaultdict(_Mentions)
+    for name, target in canonical.items():
+        if found[target].labels["PERSON"] and target != name and found[target].labels["PERSON"] >= found[target].labels.total() / 2:
+            # A short form of a person's name is that person, whatever the tagger said ('Charlotte' as a city).
+            found[name].labels = Counter({"PERSON": found[name].labels.total()})
+        merged[target].absorb(found[name])
+    _count_surnames(sentences, merged)
+    firsts: dict[int, list[int]] = defaultdict(list)
+    for s in sentences:
+        if is_story(s.text, s.kind) and len(firsts[s.doc]) < config.opening_sentences:
+            firsts[s.doc].append(s.index)
+    people = {n: m for n, m in merged.items() if m.labels["PERSON"]}
+    continuing = _anaphora(sentences, people)
+    name_words = frozenset(w for n in people if len(n.split()) > 1 for w in n.split())
+    candidates = []
+    for name, m in merged.items():
+        if _only_cited(name, m) or not any(is_story(s.text, s.kind) for s in m.where.values()):
+            continue  # a source of the report, or a name only in captions and bylines
+        where = tuple(sorted(m.where.values(), key=lambda s: (s.doc, s.index)))
+        score = _centrality(name, m, sentences, config, firsts) + config.continued * continuing[name]
+        candidates.append(Candidate(name, _type_of(name, m, sporty, name_words), len(where), where, round(score, 3)))
+    candidates.sort(key=lambda c: (-c.score, c.sentences[0].doc, c.sentences[0].index))
+    return candidates[:limit] if limit else candidates
 
 
 @dataclass(frozen=True)
@@ -276,13 +364,15 @@ class Ranked:
     action: str | None = None
 
 
-def select_actors(sentences: Sequence[Sentence], limit: int) -> list[Ranked]:
-    """The key actors: prominent ones first, those the source describes with a title preferred."""
-    pool = find_actors(sentences, limit * 3)
-    roles = {c.name: syntactic_role(c.name, c.evidence.text) for c in pool}
+def select_actors(sentences: Sequence[Sentence], limit: int, config: ActorConfig | None = None) -> list[Ranked]:
+    """The key actors: the most central, as many as the document warrants (at most `limit`)."""
+    config = config or ActorConfig()
+    pool = find_actors(sentences, config=config)
+    if not pool or limit <= 0:
+        return []
+    top = pool[0].score
+    chosen = [c for c in pool if c.score >= max(config.min_score, config.relative * top)][:limit] or pool[:1]
+    roles = {c.name: syntactic_role(c.name, c.evidence.text) for c in chosen}
     # A name given a person's title is a person, whatever the tagger said.
-    pool = [replace(c, type="person") if (r := roles[c.name]) and is_person_title(r) else c for c in pool]
-    # A described actor (a person with a title) matters more than its mention count alone says.
-    pool.sort(key=lambda c: (-(c.mentions + (2 if roles[c.name] else 0)), c.sentences[0].index))
-    chosen = _balanced(pool, limit)
+    chosen = [replace(c, type="person") if (r := roles[c.name]) and is_person_title(r) else c for c in chosen]
     return [Ranked(c, roles[c.name], None if roles[c.name] else action_role(c.name, c.evidence.text)) for c in chosen]

@@ -21,6 +21,7 @@ from .brief import Brief
 from .errors import ConfigError, ModelNotFoundError, SummariserError
 from .load import Document, LoadFailure
 from .render import to_json, to_markdown
+from .sources import by_date
 
 Format = Literal["md", "json", "both"]
 Status = Literal["done", "failed", "skipped"]
@@ -153,6 +154,7 @@ def run_batch(
             else:
                 docs.append(item)
         if docs:
+            docs = by_date(docs)  # a pile reads in the order things happened (undated ones last)
             key = "|".join(d.digest for d in docs)
             stem = f"combined-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
             yield brief_and_write(f"combined ({len(docs)} documents)", stem, docs)

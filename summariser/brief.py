@@ -17,6 +17,9 @@ Likelihood = Literal[
     "almost certain",
 ]
 Confidence = Literal["low", "moderate", "high"]
+# What a key judgment claims (judgments.read): an analytic claim, a reason, what an actor intends, what
+# will happen, or a stance attributed to someone.
+JudgmentKind = Literal["assessment", "cause", "intention", "prediction", "position"]
 ActorType = Literal["person", "organisation", "state or place"]
 
 
@@ -28,6 +31,7 @@ class Citation(BaseModel):
     document: str
     sentence: int = Field(ge=0, description="Index of the sentence in its document.")
     text: str
+    page: int | None = Field(default=None, ge=1, description="Page the sentence starts on (PDF), when known.")
 
 
 class Judgment(BaseModel):
@@ -38,6 +42,8 @@ class Judgment(BaseModel):
     statement: str
     likelihood: Likelihood
     confidence: Confidence
+    kind: JudgmentKind = Field("assessment", description="What the judgment claims.")
+    basis: str = Field("", description="How the source supports it: stated, attributed to whom, hedged, denied.")
     citations: list[Citation] = Field(min_length=1)
 
 
@@ -54,11 +60,12 @@ class Actor(BaseModel):
 
 
 class Implication(BaseModel):
-    """What follows from the source, resting on a cited sentence."""
+    """What may come next, resting on a cited forward-looking sentence (a prediction or an intention)."""
 
     model_config = ConfigDict(extra="forbid")
 
     statement: str
+    basis: str = Field("", description="Who expects or intends it, as the source says.")
     citations: list[Citation] = Field(min_length=1)
 
 
@@ -71,6 +78,11 @@ class Source(BaseModel):
     id: str
     words: int
     chunks: int
+    # From the document's own metadata, where its format has it (see summariser/loaders/).
+    title: str | None = None
+    author: str | None = None
+    date: str | None = Field(default=None, description="ISO 8601 date (or date and time) of the document.")
+    source: str | None = Field(default=None, description="Where it was read from: a URL or a file path.")
 
 
 class Provenance(BaseModel):

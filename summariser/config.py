@@ -114,9 +114,18 @@ class BriefConfig(BaseModel):
         "(map-reduce); auto: abstract with a model of 1B parameters or more (or a served model of unstated "
         "size), else extract.",
     )
-    bluf_sentences: int = Field(3, ge=1, le=6)
+    bluf_words: int = Field(
+        75,
+        ge=10,
+        le=400,
+        description="Length budget of the BLUF in words: extract and compress take whole salient sentences "
+        "whose total is closest to it (eval/results/selection-frank-cnndm.md).",
+    )
+    bluf_sentences: int = Field(
+        4, ge=1, le=10, description="At most this many BLUF sentences (abstract mode: the number the model writes)."
+    )
     salient_sentences: int = Field(5, ge=1, le=20, description="Sentences per chunk handed to the model.")
-    max_actors: int = Field(10, ge=0, le=30)
+    max_actors: int = Field(8, ge=0, le=30, description="At most this many key actors (fewer when the document is about fewer).")
     max_judgments: int = Field(3, ge=0, le=10)
     max_implications: int = Field(2, ge=0, le=10)
     # Measured on 40 FRANK CNN/DM briefs with the 135M default: 4 of 69 judgment and 0 of 37
@@ -129,6 +138,59 @@ class BriefConfig(BaseModel):
     details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 
 
+class SalienceConfig(BaseModel):
+    """How sentence salience is scored (salience.py): a position prior plus weighted centrality."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    centrality: float = Field(
+        0.2, ge=0.0, le=5.0, description="Weight of centrality (rarity-weighted cosine to the document) "
+        "next to a position prior of at most 1: news puts its facts first, so position leads."
+    )
+    section_lead: float = Field(
+        0.6, ge=0.0, le=1.0, description="Prior of a section's first sentence relative to the document's "
+        "first: reports restart their argument under each heading (summary sections count fully)."
+    )
+    quote_penalty: float = Field(
+        0.15, ge=0.0, le=1.0, description="Subtracted from direct quotes: a speaker's words are evidence, "
+        "not the bottom line."
+    )
+    position_scale: float = Field(
+        3.0, gt=0.0, description="Sentences from a lead at which the position prior halves."
+    )
+    redundant: float = Field(
+        0.6, gt=0.0, le=1.0, description="A sentence sharing this share of its content words with one "
+        "already chosen says the same thing and is skipped."
+    )
+
+
+class ActorConfig(BaseModel):
+    """How actors are ranked and how many are listed (actors.py); measured on eval/gold (dev split)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mention: float = Field(1.0, ge=0.0, description="Score of each statement that names the actor.")
+    caption_mention: float = Field(
+        0.3, ge=0.0, description="Score of a caption, heading or byline naming it: furniture, not the story."
+    )
+    subject: float = Field(1.0, ge=0.0, description="Extra score each time the actor is the subject of a clause.")
+    continued: float = Field(
+        0.5, ge=0.0, description="Score of a later subject that continues a person's story ('He said ...')."
+    )
+    opening: float = Field(1.5, ge=0.0, description="Extra score for being named in the opening statements.")
+    opening_sentences: int = Field(3, ge=1, description="How many statements count as the opening.")
+    min_score: float = Field(
+        2.0, ge=0.0, description="An actor needs at least this score (two mentions, or one in the opening)."
+    )
+    relative: float = Field(
+        0.2, ge=0.0, le=1.0, description="...and at least this share of the most central actor's score: "
+        "a document about few actors lists few."
+    )
+    sport_cues: int = Field(
+        4, ge=1, description="Sports words that make a story a sports story, where place names can be teams."
+    )
+
+
 class Settings(BaseModel):
     """All settings of the tool; build them with `load_settings`."""
 
@@ -138,6 +200,8 @@ class Settings(BaseModel):
     generation: GenerationConfig = GenerationConfig()
     chunking: ChunkConfig = ChunkConfig()
     brief: BriefConfig = BriefConfig()
+    salience: SalienceConfig = SalienceConfig()
+    actors: ActorConfig = ActorConfig()
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

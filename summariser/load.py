@@ -1,7 +1,7 @@
-"""Load documents: files (.txt .md .html .pdf), folders, globs, stdin and JSONL.
+"""Load documents: files (any format in `loaders`), folders, globs, URLs, stdin and JSONL.
 
 Loading never raises for one bad document: `iter_documents` yields a `LoadFailure` in its place so
-a batch can record it and go on.
+a batch can record it and go on. Parsing each format is the job of `summariser.loaders`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import loaders
 from .errors import DocumentError
+from .fetch import is_url
+from .loaders.base import clean_text, decode_bytes  # noqa: F401 - re-exported: the text helpers callers use
+from .loaders.html import html_to_text  # noqa: F401 - re-exported
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".rst", ""}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-PDF_SUFFIXES = {".pdf"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | JSONL_SUFFIXES
+SUPPORTED_SUFFIXES = set(loaders.SUFFIXES) | JSONL_SUFFIXES
 # About 2.5 million words: far beyond any report, and small enough to brief in bounded memory.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
@@ -51,81 +52,6 @@ class LoadFailure:
     reason: str
 
 
-def decode_bytes(data: bytes, name: str = "document") -> str:
-    """Decode text of unknown encoding: BOMs first, then UTF-8, then cp1252/latin-1.
-
-    Binary data (NUL bytes outside a UTF-16 file) is refused rather than turned into noise.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    sample = data[:8192]
-    if b"\x00" in sample:
-        raise DocumentError(f"{name}: looks like a binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def clean_text(text: str) -> str:
-    """Normalise newlines and drop control characters that confuse tokenizers."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page with scripts, styles and page furniture removed."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe", "svg"]):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = []
-    for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote", "pre", "td"]):
-        if el.find(["p", "li"]):  # keep only innermost blocks so text is not repeated
-            continue
-        text = " ".join(el.get_text(" ", strip=True).split())
-        if text:
-            blocks.append(text)
-    if not blocks:
-        blocks = [" ".join(root.get_text(" ", strip=True).split())]
-    return "\n\n".join(blocks)
-
-
-def pdf_to_text(path: Path) -> str:
-    """Text layer of a PDF; encrypted or broken files raise `DocumentError`."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")  # many 'encrypted' PDFs have an empty user password
-            except Exception:  # noqa: BLE001 - pypdf raises several types here
-                opened = 0
-            if not opened:
-                raise DocumentError(f"{path.name}: PDF is encrypted (password needed)")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as exc:
-        raise DocumentError(f"{path.name}: unreadable PDF ({exc.__class__.__name__})") from None
-    except Exception as exc:  # noqa: BLE001 - pypdf is a parser of untrusted input
-        raise DocumentError(f"{path.name}: unreadable PDF ({exc.__class__.__name__}: {exc})") from None
-    return "\n\n".join(pages)
-
-
 def _doc_id(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
 
@@ -137,8 +63,7 @@ def _finish(name: str, text: str, meta: dict[str, object] | None = None, doc_id:
     return Document(id=doc_id or _doc_id(name), name=name, text=text, meta=meta or {})
 
 
-def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one text, Markdown, HTML or PDF file into a `Document`."""
+def _read(path: Path, max_bytes: int) -> bytes:
     name = path.name
     try:
         size = path.stat().st_size
@@ -148,19 +73,60 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise DocumentError(f"{path}: cannot read ({exc.strerror})") from None
     if size > max_bytes:
         raise DocumentError(f"{name}: file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return _finish(name, pdf_to_text(path), {"path": str(path)})
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(f"{path}: file disappeared before it was read") from None
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror})") from None
-    text = decode_bytes(data, name)
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))):
-        text = html_to_text(text)
-    return _finish(name, text, {"path": str(path)})
+
+
+def documents_from_bytes(
+    data: bytes, name: str, meta: dict[str, object], mime: str | None = None
+) -> list[Document | LoadFailure]:
+    """The documents in one file's bytes: the file's own, then any inside it (attachments, messages).
+
+    `meta` (where the bytes came from) goes to every document. Raises `DocumentError` when the file
+    itself cannot be read; a broken part is a `LoadFailure`.
+    """
+    out: list[Document | LoadFailure] = []
+    for item in loaders.read_all(data, name, mime):
+        if item.parsed is None:
+            out.append(LoadFailure(item.name, item.error or "unreadable"))
+            continue
+        try:
+            out.append(_finish(item.name, item.parsed.text, {**meta, **item.parsed.meta}))
+        except DocumentError as exc:
+            if item.name == name:
+                raise
+            out.append(LoadFailure(item.name, str(exc).split(": ", 1)[-1]))
+    return out
+
+
+def load_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | LoadFailure]:
+    """Every document in one file: one for most formats; a mail and each attachment; each message
+    of an mbox. Raises `DocumentError` when the file itself cannot be read."""
+    return documents_from_bytes(_read(path, max_bytes), path.name, {"path": str(path), "source": str(path)})
+
+
+def load_url(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | LoadFailure]:
+    """The documents a URL serves (see `fetch.fetch` for the bounds); a failure is a `LoadFailure`."""
+    from .fetch import fetch
+
+    try:
+        got = fetch(url, max_bytes)
+        return documents_from_bytes(got.data, url, {"source": got.url, "url": got.url}, got.mime)
+    except DocumentError as exc:
+        return [LoadFailure(url, str(exc).split(": ", 1)[-1])]
+
+
+def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """The first document of one file of any supported format (a mail without its attachments, an
+    mbox's first message); `load_documents` gives every document in the file."""
+    for item in load_documents(path, max_bytes):
+        if isinstance(item, Document):
+            return item
+    raise DocumentError(f"{path.name}: no document with text in this file")
 
 
 def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -239,7 +205,7 @@ def iter_documents(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: Iterable[str] | None = None,
 ) -> Iterator[Document | LoadFailure]:
-    """Every document named by `specs` (paths, folders, globs, ``-`` for stdin), in order."""
+    """Every document named by `specs` (paths, folders, globs, http(s) URLs, ``-`` for stdin), in order."""
     for spec in specs:
         if spec == "-":
             data = "".join(stdin if stdin is not None else sys.stdin)
@@ -247,6 +213,9 @@ def iter_documents(
                 yield _finish("stdin", data)
             except DocumentError as exc:
                 yield LoadFailure("stdin", str(exc).split(": ", 1)[-1])
+            continue
+        if is_url(spec):
+            yield from load_url(spec, max_bytes)
             continue
         for item in _expand(spec):
             if isinstance(item, LoadFailure):
@@ -260,6 +229,6 @@ def iter_documents(
                     yield LoadFailure(str(item), f"cannot read ({exc.strerror})")
                 continue
             try:
-                yield load_file(item, max_bytes)
+                yield from load_documents(item, max_bytes)
             except DocumentError as exc:
                 yield LoadFailure(str(item), str(exc).split(": ", 1)[-1])

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
-from .actors import checked_role, select_actors
+from .actors import select_actors
+from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Implication, Judgment, Provenance, Source
@@ -19,13 +20,16 @@ from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
 from .config import Settings, load_settings
 from .errors import Cancelled, DocumentError
-from .judgments import cite, confidence_of, is_forward_looking, likelihood_of, restate
+from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments, restate
 from .llm import make_chain
 from .load import Document
 from .merge import merge_notes
 from .nlp import Sentence, analyse
 from .prompts import fence
-from .salience import is_statement, overlap, rank, select
+from .salience import overlap, rank, select, select_bluf
+from .shorten import tidy
+from .sources import annotate
+from .structure import remove_furniture
 from .summarise import compress_sentences, map_chunks
 
 
@@ -57,6 +61,15 @@ class Prepared:
     left_out: int = 0  # sentences addressed to an AI model, never used in the brief
 
 
+def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[Sentence]:
+    """The source sentences an extractive (or compressed) BLUF is made of: the most salient statements
+    whose length is closest to the word budget, each document of a pile with its share.
+
+    The one selection function: the pipeline and the selection ablation both call it.
+    """
+    return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
+
+
 class Summariser:
     """Makes briefs. Build one per process and reuse it: the model loads once."""
 
@@ -68,22 +81,28 @@ class Summariser:
 
     # -- preprocess --------------------------------------------------------------------------
     def prepare(self, document: Document, doc_index: int = 0) -> Prepared:
-        """Chunk a document by tokens and split each chunk into sentences with entities."""
+        """Chunk a document by tokens and split each chunk into sentences with entities and kinds.
+
+        Page furniture (share bars, 'Scroll down for video', agency datelines) is removed first, so
+        neither the model nor any selection sees it.
+        """
         s = self.settings
-        chunks = chunk_text(document.text, self.backend, s.chunking, s.generation)
+        chunks = chunk_text(remove_furniture(document.text), self.backend, s.chunking, s.generation)
         if not chunks:
             raise DocumentError(f"{document.name}: no text to summarise")
         seen: set[str] = set()
         per_chunk: list[list[Sentence]] = []
         unique: list[Sentence] = []
         left_out = 0
+        section = 0
         for chunk in chunks:
-            found = analyse(chunk.text, start=len(unique), doc_index=doc_index)
+            found = analyse(chunk.text, start=len(unique), doc_index=doc_index, section=section)
+            section = found[-1].section if found else section
             # A document is data: sentences that instruct a model are left out of every selection.
             left_out += sum(addresses_model(x.text) for x in found if x.text not in seen)
             found = [x for x in found if not addresses_model(x.text)]
             fresh = [x for x in found if x.text not in seen]  # overlap repeats sentences at chunk edges
-            renumbered = [Sentence(len(unique) + i, x.text, x.entities, doc_index) for i, x in enumerate(fresh)]
+            renumbered = [replace(x, index=len(unique) + i) for i, x in enumerate(fresh)]
             seen.update(x.text for x in fresh)
             unique.extend(renumbered)
             per_chunk.append(renumbered or found)
@@ -134,17 +153,16 @@ class Summariser:
         else:
             if should_stop and should_stop():
                 raise Cancelled("cancelled")
-            chosen = [s for s in select(sentences, len(sentences)) if is_statement(s.text)][: cfg.brief.bluf_sentences]
-            chosen = chosen or select(sentences, cfg.brief.bluf_sentences)
+            chosen = bluf_candidates(sentences, cfg)
             if mode == "compress":
                 note = compress_sentences(chosen, self.backend, cfg.generation, source, warnings,
                                           on_batch=lambda n: tick(n, "summarise"), should_stop=should_stop)
                 bluf_text = note.text
             else:
-                bluf_text = " ".join(s.text for s in chosen)
+                bluf_text = " ".join(tidy(s.text) for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        brief = self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop)
+        brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop), docs)
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
@@ -206,22 +224,27 @@ class Summariser:
         gen = cfg.generation.model_copy(update={"max_new_tokens": min(64, cfg.generation.max_new_tokens)})
         names = [d.name for d in docs]
 
-        # Judgments rest on the salient sentences the BLUF did not already state.
-        ranked = [s for _, s in rank(sentences)] if cfg.brief.details else []
-        judged = [s for s in ranked if overlap(s.text, bluf) < 0.7][: cfg.brief.max_judgments]
-        # Implications rest on forward-looking sentences: what the source says may come next.
-        forward = [s for s in ranked if is_forward_looking(s.text) and s not in judged][: cfg.brief.max_implications]
-        ranked_actors = select_actors(sentences, cfg.brief.max_actors) if cfg.brief.details else []
+        # Judgments are the most salient sentences that assess, explain, intend, predict or attribute a
+        # stance, apart from what the BLUF already says; implications need a forward-looking basis.
+        ranked = [s for _, s in rank(sentences, cfg.salience)] if cfg.brief.details else []
+        in_bluf = lambda s: overlap(s.text, bluf) >= 0.7  # noqa: E731
+        judged = pick_judgments(ranked, in_bluf, cfg.brief.max_judgments, cfg.salience.redundant, sentences)
+        used = {(s.doc, s.index) for s, _ in judged}
+        forward = pick_implications(
+            ranked, lambda s: in_bluf(s) or (s.doc, s.index) in used, cfg.brief.max_implications, cfg.salience.redundant,
+            sentences,
+        )
+        ranked_actors = select_actors(sentences, cfg.brief.max_actors, cfg.actors) if cfg.brief.details else []
         actors = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:
             judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch(
-                [{"text": fence(s.text)} for s in judged]
+                [{"text": fence(s.text)} for s, _ in judged]
             )
             implication_answers = make_chain("implication", self.backend, gen, should_stop=should_stop).batch(
-                [{"text": fence(s.text)} for s in forward]
+                [{"text": fence(s.text)} for s, _ in forward]
             )
-        else:  # the cited sentences speak for themselves
+        else:  # the claims are the source's own words
             judgment_answers, implication_answers = [""] * len(judged), [""] * len(forward)
         # Roles come from the parse where the sentence gives one (a title, else what the actor does
         # there); the model answers for the rest.
@@ -232,27 +255,29 @@ class Summariser:
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
         )
         for cand, answer in zip(asked, role_answers):
-            roles[cand.name] = checked_role(answer, cand, source)
+            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
 
-        judgments = []
-        for s, answer in zip(judged, judgment_answers):
-            statement = restate(answer, s, source) or s.text
-            judgments.append(
-                Judgment(
-                    statement=statement,
-                    likelihood=likelihood_of(s.text),
-                    confidence=confidence_of(s, sentences),
-                    citations=[cite(names[s.doc], s)],
-                )
+        judgments = [
+            Judgment(
+                statement=restate(answer, s, source) or reading.claim,
+                likelihood=reading.likelihood,
+                confidence=confidence_of(s, sentences, reading),
+                kind=reading.kind or "assessment",
+                basis=reading.describe_basis(),
+                citations=[cite(names[s.doc], s)],
             )
+            for (s, reading), answer in zip(judged, judgment_answers)
+        ]
         implications = []
-        for s, answer in zip(forward, implication_answers):
+        for (s, reading), answer in zip(forward, implication_answers):
             statement = restate(answer, s, source, min_overlap=0.4)
             if statement is None:
                 if cfg.brief.restate:
                     warnings.append("an implication fell back to the source's own words")
-                statement = s.text
-            implications.append(Implication(statement=statement, citations=[cite(names[s.doc], s)]))
+                statement = reading.claim
+            implications.append(
+                Implication(statement=statement, basis=implication_basis(reading), citations=[cite(names[s.doc], s)])
+            )
         key_actors = []
         for cand in actors:
             key_actors.append(

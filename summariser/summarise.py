@@ -12,7 +12,7 @@ from .errors import Cancelled
 from .llm import make_chain
 from .nlp import Sentence
 from .prompts import fence
-from .salience import is_statement, overlap, select
+from .salience import is_statement, overlap, rank, select
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,10 @@ def checked_note(
     if len(kept) >= k:
         return Note(tuple(kept))
     filled = list(kept)
-    for s in select(fallback, len(fallback)):
+    for _, s in rank(fallback):
         if len(filled) >= k:
             break
-        if not is_statement(s.text):
+        if not is_statement(s):
             continue
         if all(overlap(s.text, other) < 0.5 and overlap(other, s.text) < 0.5 for other in filled):
             filled.append(s.text)

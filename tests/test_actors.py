@@ -1,18 +1,9 @@
 import pytest
 
-from summariser.actors import (
-    Candidate,
-    _balanced,
-    action_role,
-    checked_role,
-    find_actors,
-    is_person_title,
-    role_is_grounded,
-    select_actors,
-    syntactic_role,
-)
-from summariser.nlp import Sentence
+from summariser.actors import find_actors, select_actors
+from summariser.config import ActorConfig
 from summariser.nlp import analyse
+from summariser.roles import action_role, checked_role, is_person_title, is_role_phrase, role_is_grounded, syntactic_role
 
 
 @pytest.mark.parametrize(
@@ -36,18 +27,19 @@ def test_no_role_is_invented_for_a_bare_mention():
     assert syntactic_role("Turkey", "Turkey and Azerbaijan held drills.") is None
 
 
-def test_seed_actors_are_in_the_source_with_their_titles(seed_text):
-    sentences = analyse(seed_text)
-    ranked = select_actors(sentences, 10)
+def test_seed_actors_are_the_key_ones_from_the_source(seed_text):
+    # eval/gold/actors.jsonl: Azerbaijan (main subject), Turkey, Armenia, Erdogan, Pashinian, Russia, the
+    # Defence Ministry are key; the officials who merely attended (Hasanov, Naghiyev, ...) are minor.
+    ranked = select_actors(analyse(seed_text), 8)
     names = [r.candidate.name for r in ranked]
-    for expected in ["Zakir Hasanov", "Ali Naghiyev", "Mumtaz Hussain", "Recep Tayyip Erdogan", "Nikol Pashinian"]:
-        assert expected in names
+    assert names[0] == "Azerbaijan"
+    assert {"Turkey", "Armenia", "Recep Tayyip Erdogan"} <= set(names)
+    assert "Mumtaz Hussain" not in names and "Mehmet Mus" not in names
     for r in ranked:
         assert r.candidate.name in seed_text
         assert r.candidate.evidence.text.replace(" ", "") in " ".join(seed_text.split()).replace(" ", "")
     roles = {r.candidate.name: r.role for r in ranked}
     assert roles["Recep Tayyip Erdogan"] == "Turkish President"
-    assert "Minister of Defence" in roles["Zakir Hasanov"]
 
 
 def test_short_mentions_merge_into_the_full_name():
@@ -79,7 +71,8 @@ def test_titles_that_make_a_person(role, person):
 
 
 def test_a_titled_name_is_a_person_whatever_the_tagger_said(seed_text):
-    ranked = {r.candidate.name: r.candidate for r in select_actors(analyse(seed_text), 10)}
+    everyone = ActorConfig(min_score=0.0, relative=0.0)
+    ranked = {r.candidate.name: r.candidate for r in select_actors(analyse(seed_text), 30, everyone)}
     assert ranked["Omer Ertugrul Erbakan"].type == "person"  # spaCy tags this name ORG
 
 
@@ -95,17 +88,6 @@ def test_a_state_s_formal_name_joins_its_short_name():
     text = "The Republic of Turkey signed the deal. Turkey said it would comply. Greece objected."
     names = {c.name: c.mentions for c in find_actors(analyse(text), 10)}
     assert names.get("Turkey") == 2 and "Republic of Turkey" not in names
-
-
-def _cand(name: str, kind: str, mentions: int) -> Candidate:
-    return Candidate(name, kind, mentions, (Sentence(0, name, ()),))
-
-
-def test_places_and_organisations_take_at_most_a_third_unless_people_run_out():
-    ranked = [_cand(f"P{i}", "state or place", 10 - i) for i in range(5)] + [_cand("Org", "organisation", 3)]
-    ranked += [_cand("Ann", "person", 2), _cand("Bob", "person", 1)]
-    chosen = [c.name for c in _balanced(ranked, 6)]
-    assert chosen == ["P0", "P1", "Org", "Ann", "Bob", "P2"]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +117,90 @@ def test_a_model_role_is_kept_only_if_grounded_and_naming_nothing_new():
     sentence = "Bob Stone of Leeds, named the best young engineer of the year, won the prize."
     bob = next(c for c in find_actors(analyse(sentence), 5) if c.name == "Bob Stone")
     source = SourceIndex(sentence)
-    assert checked_role(" the best young engineer of the year.", bob, source) == "the best young engineer of the year"
-    assert checked_role(" a close friend of the mayor", bob, source) is None  # not the sentence's words
+    ask = lambda answer: checked_role(answer, bob.name, bob.evidence.text, source)  # noqa: E731
+    assert ask(" the best young engineer of the year.") == "the best young engineer of the year"
+    assert ask(" a close friend of the mayor") is None  # not the sentence's words
     # The sentence's words, but naming a company the source never mentions.
-    assert checked_role(" the best young engineer of the year at Google", bob, source) is None
+    assert ask(" the best young engineer of the year at Google") is None
+
+
+@pytest.mark.parametrize(("role", "ok"), [("former Hearts boss", True), ("former", False), ("15st", False), ("6ft 2in", False)])
+def test_role_phrases_are_roles(role, ok):
+    assert is_role_phrase(role) is ok
+
+
+def test_short_forms_join_the_full_name_named_before_them():
+    text = (
+        "Manchester United manager Louis van Gaal praised Wayne Rooney on Sunday. Van Gaal said Rooney was vital. "
+        "Mr Rooney scored twice. Saddam Hussein's deputy was killed. Saddam ruled Iraq for decades. "
+        "The Center for Immigration Studies published the report. The CIS said numbers rose."
+    )
+    names = {c.name: c.mentions for c in find_actors(analyse(text))}
+    assert names["Louis van Gaal"] == 2 and "Van Gaal" not in names
+    assert names["Wayne Rooney"] == 3 and "Mr Rooney" not in names and "Rooney" not in names
+    assert "Saddam" not in names and names["Saddam Hussein"] == 2
+    assert "CIS" not in names and names["Center for Immigration Studies"] == 2
+
+
+def test_a_short_form_named_first_is_not_merged_into_a_later_name():
+    # 'Charlotte' is named from the start; a later caption's 'Harry Potter Charlotte' is not her full name.
+    text = ("Charlotte ran across London on Monday. Charlotte raised money for charity. "
+            "Fans of Harry Potter Charlotte cheered as she finished.")
+    names = {c.name for c in find_actors(analyse(text))}
+    assert "Charlotte" in names
+
+
+def test_spellings_of_one_state_are_one_actor():
+    text = "The U.S. imposed sanctions on Monday. The United States said more would follow. The US Treasury agreed."
+    states = [c for c in find_actors(analyse(text)) if c.type == "state or place"]
+    assert [c.name for c in states] == ["United States"] or [c.name for c in states] == ["U.S."]
+    assert states[0].mentions >= 2
+
+
+def test_demonyms_verbs_and_labels_in_capitals_are_not_actors():
+    text = ("VERDICT: The British cream performed best in the test. Click here to read the British Skin Foundation's advice. "
+            "The British Skin Foundation said every cream should be tested.")
+    names = {c.name for c in find_actors(analyse(text))}
+    assert "British Skin Foundation" in names
+    assert not names & {"VERDICT", "British", "Click"}
+
+
+def test_outlets_only_cited_as_sources_are_not_actors():
+    text = ("Police arrested Tom Brady in Boston on Monday, CNN reported. Brady denied the charges, according to CNN. "
+            "Boston police said the inquiry would continue.")
+    names = {c.name for c in find_actors(analyse(text))}
+    assert "CNN" not in names and "Tom Brady" in names
+
+
+def test_place_names_used_as_teams_in_sports_stories_are_organisations():
+    text = ("Swansea beat Everton 2-1 in the Premier League on Saturday. Swansea's manager praised the squad after the match. "
+            "The striker scored twice in the second half. Swansea now sit eighth in the league this season.")
+    types = {c.name: c.type for c in find_actors(analyse(text))}
+    assert types["Swansea"] == "organisation"
+    news = "Police in Swansea arrested two men on Saturday. Officers said the men were released later."
+    assert {c.name: c.type for c in find_actors(analyse(news))}["Swansea"] == "state or place"
+
+
+def test_names_ending_in_an_organisation_word_are_organisations():
+    text = "Leeds Rhinos beat Warrington on Friday. Leeds Rhinos were beaten at home last month. Leeds Rhinos sold out."
+    assert {c.name: c.type for c in find_actors(analyse(text))}["Leeds Rhinos"] == "organisation"
+
+
+def test_the_list_is_as_long_as_the_document_warrants():
+    # One person is the story; a shopkeeper named once in passing is not a key actor.
+    text = ("Gary Locke will be confirmed as Kilmarnock manager on Friday. Locke has won five of his six games. "
+            "He said he was delighted with the players. Locke thanked the fans. "
+            "The game was watched by Tom Smith, a shopkeeper.")
+    chosen = [r.candidate.name for r in select_actors(analyse(text), 8)]
+    assert chosen[0] == "Gary Locke"
+    assert "Tom Smith" not in chosen
+    everyone = [r.candidate.name for r in select_actors(analyse(text), 8, ActorConfig(min_score=0.0, relative=0.0))]
+    assert "Tom Smith" in everyone
+
+
+def test_he_and_the_description_continue_the_last_person_named():
+    text = ("Gary Locke will be confirmed as Kilmarnock manager on Friday. He said he was delighted. "
+            "The 39-year-old thanked the fans. Tom Smith watched the game.")
+    scores = {c.name: c.score for c in find_actors(analyse(text))}
+    plain = {c.name: c.score for c in find_actors(analyse(text), config=ActorConfig(continued=0.0))}
+    assert scores["Gary Locke"] == pytest.approx(plain["Gary Locke"] + 2 * 0.5)

@@ -101,7 +101,8 @@ def evaluate(
     for failure in result.failures:
         where = failure.get("id") or f"line {failure.get('line')}"
         err.print(f"[yellow]not scored:[/] {where}: {failure['error']}")
-    err.print(f"run folder: {run_dir} (per_document.jsonl/.csv, summary.json, summary.md, report.html)")
+    written = ", ".join(sorted(p.name for p in run_dir.iterdir() if p.is_file()))
+    err.print(f"run folder: {run_dir} ({written})")
 
 
 @eval_app.command("report")

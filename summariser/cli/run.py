@@ -34,12 +34,17 @@ EPILOG = """Examples:
 
   brief run 'reports/**/*.pdf' notes.html --out briefs/    # globs and several paths
 
+  brief run memo.docx message.eml inbox.mbox --out briefs/ # Word, e-mail (+ attachments), mailboxes
+
+  brief run https://example.org/report.html                # a URL (http/https; 20 s timeout, 16 MiB cap)
+
   cat report.txt | brief run -                             # standard input
 
   brief run data.jsonl --text-field article --out briefs/  # one document per JSON line
 
-  brief run reports/ --combine --out briefs/               # one brief over all documents
+  brief run reports/ --combine --out briefs/               # one brief over all documents, oldest first
 
+Formats (sniffed from the bytes): .txt .md .rst, .html, .pdf, .docx, .eml, .mbox, .jsonl.
 Re-running the same command skips briefs already in --out (use --force to redo them).
 Outcomes are appended to OUT/run-log.jsonl. Exit code 1 if any document failed.
 """
@@ -47,10 +52,10 @@ Outcomes are appended to OUT/run-log.jsonl. Exit code 1 if any document failed.
 
 @app.command(epilog=EPILOG)
 def run(
-    paths: list[str] = typer.Argument(..., help="Files, folders, globs, JSONL files, or - for stdin."),
+    paths: list[str] = typer.Argument(..., help="Files (text, HTML, PDF, Word, e-mail, JSONL), folders, globs, URLs, or - for stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the briefs (default: print to stdout)."),
     format: str = typer.Option("md", "--format", "-f", help="md | json | both."),
-    combine: bool = typer.Option(False, "--combine", help="One brief over all documents (a pile of reports)."),
+    combine: bool = typer.Option(False, "--combine", help="One brief over all documents (a pile of reports), dated ones oldest first."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field naming the document."),
     force: bool = typer.Option(False, "--force", help="Redo briefs that already exist in --out."),

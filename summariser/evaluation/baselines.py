@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
 from ..nlp import Sentence, analyse
-from ..salience import select
+from ..salience import content_words, cosine
 
 Baseline = Callable[[str], str]
 
@@ -15,7 +16,7 @@ Baseline = Callable[[str], str]
 @lru_cache(maxsize=16)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     """An article's sentences, parsed once for all baselines."""
-    return tuple(analyse(text))
+    return tuple(analyse(text, split_captions=False))
 
 
 def lead(k: int) -> Baseline:
@@ -28,10 +29,21 @@ def lead(k: int) -> Baseline:
 
 
 def centrality(k: int) -> Baseline:
-    """The `k` sentences most similar to the whole document, in document order (no position prior)."""
+    """The `k` sentences most similar to the whole document, in document order (no position prior).
+
+    Plain content-word counts, no rarity weights: the textbook centrality extractor, kept independent
+    of the pipeline's own salience so the baseline does not move when the pipeline does.
+    """
 
     def run(text: str) -> str:
-        return " ".join(s.text for s in select(_sentences(text), k, position_share=0.0))
+        sentences = _sentences(text)
+        bags = [Counter(content_words(s.text)) for s in sentences]
+        whole: Counter[str] = Counter()
+        for bag in bags:
+            whole.update(bag)
+        penalty = [1.0 if len(s.text.split()) >= 6 and re.search(r"[.!?\"'’”)]$", s.text) else 0.1 for s in sentences]
+        ranked = sorted(range(len(sentences)), key=lambda i: (-cosine(bags[i], whole) * penalty[i], i))[:k]
+        return " ".join(sentences[i].text for i in sorted(ranked))
 
     return run
 

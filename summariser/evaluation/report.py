@@ -27,10 +27,18 @@ def _order(summary: dict[str, Any]) -> list[str]:
 
 def markdown_table(summary: dict[str, Any]) -> str:
     """The headline table: F1 x100 with 95% intervals, and the side measures, one row per system."""
+    kind = summary.get("kind", "rouge")
+    if kind == "actors":
+        return actors_table(summary)
+    if kind == "judgments":
+        return judgments_table(summary)
     types = [t for t in ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f") if any(t in s for s in summary["systems"].values())]
+    covered = any("coverage" in s for s in summary["systems"].values())
     head = ["system", *(LABELS[t] for t in types), "words", "novel 2-grams %", "entity precision %"]
+    head += ["coverage %"] if covered else []
+    unit = "piles" if kind == "pile" else "documents"
     lines = [
-        f"# {summary['suite']}: {summary['scored_documents']} documents, scored part: {summary['scored_part']}",
+        f"# {summary['suite']}: {summary['scored_documents']} {unit}, scored part: {summary['scored_part']}",
         "",
         f"Model: {summary['model']}. {summary['rouge']}. {summary['ci']}.",
         "",
@@ -42,6 +50,7 @@ def markdown_table(summary: dict[str, Any]) -> str:
         row = [f"**{name}**" if name == "summariser" else name]
         row += [_cell(s, t) for t in types]
         row += [_cell(s, "words", digits=0), _cell(s, "novel_bigrams", 100), _cell(s, "entity_precision", 100)]
+        row += [_cell(s, "coverage", 100)] if covered else []
         lines.append("| " + " | ".join(row) + " |")
     ours = summary["systems"].get("summariser", {})
     if ours:
@@ -51,12 +60,82 @@ def markdown_table(summary: dict[str, Any]) -> str:
             f"actor grounding: {_cell(ours, 'actor_grounding', 100)} %; "
             f"seconds per brief: {_cell(ours, 'seconds')}.",
         ]
+    if summary.get("coverage"):
+        lines += ["", f"Coverage: {summary['coverage']}."]
     if summary.get("multi_reference"):
         lines += ["", f"Several references per document: {summary['multi_reference']}."]
     if summary["failures"]:
         lines += ["", f"{len(summary['failures'])} row(s) not scored (see summary.json, `failures`)."]
     lines += ["", f"Wall time {summary['wall_seconds']} s ({summary['generated_briefs']} briefs generated, the rest cached).", ""]
     return "\n".join(lines)
+
+
+def _prf_cell(stats: dict[str, Any]) -> str:
+    return f"{stats['mean']:.2f} [{stats['low']:.2f}, {stats['high']:.2f}]"
+
+
+def actors_table(summary: dict[str, Any]) -> str:
+    """The actors suite: strict and lenient micro P/R/F1 and main-subject recall, per split."""
+    head = ["split", "docs", "strict P", "strict R", "strict F1", "lenient P", "lenient R", "lenient F1",
+            "main subject listed", "actors per brief", "key actors per doc"]
+    lines = [
+        f"# {summary['suite']}: key actors of {summary['scored_documents']} briefs against the hand-annotated gold",
+        "",
+        f"Model: {summary['model']}. Micro-averaged over actors; {summary['ci']}. "
+        f"Strict: name (via aliases) and type must match a key actor. Lenient: name only, and a listed "
+        f"minor entity is not an error. Matching: {summary['matching']}.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for split, st in summary["splits"].items():
+        row = [split, str(st["documents"])]
+        row += [_prf_cell(st[mode][m]) for mode in ("strict", "lenient") for m in ("precision", "recall", "f1")]
+        main = st["main_subject_recall"]
+        row += [f"{_prf_cell(main)} (n={main['n']})", f"{st['predicted_per_document']:.1f}",
+                f"{st['key_per_document']:.1f}"]
+        lines.append("| " + " | ".join(row) + " |")
+    everything = summary["splits"]["all"]
+    reasons = ", ".join(f"{k}: {v}" for k, v in everything["strict_false_positives_by_reason"].items())
+    lines += ["", f"Strict false positives by reason (all): {reasons or 'none'}."]
+    if everything["main_subject_missed"]:
+        lines += ["", f"Main subject missing from: {', '.join(everything['main_subject_missed'])}."]
+    if summary["failures"]:
+        lines += ["", f"{len(summary['failures'])} row(s) not scored (see summary.json, `failures`)."]
+    lines += ["", f"Wall time {summary['wall_seconds']} s ({summary['generated_briefs']} briefs generated, "
+              "the rest cached).", ""]
+    return "\n".join(lines)
+
+
+def judgments_table(summary: dict[str, Any]) -> str:
+    """The judgments check: precision, recall and F1 of each classifier, per split."""
+    lines = [
+        f"# {summary['suite']}: {summary['sentences']} hand-labelled sentences",
+        "",
+        f"A judgment is a sentence of kind {', '.join(summary['judgment_kinds'])}. {summary['ci']}.",
+        "",
+        "| target | classifier | split | P | R | F1 | TP/FP/FN |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for target, res in summary["results"].items():
+        if res.get("missing"):
+            lines.append(f"| {target} | `{res['classifier']}` (not found) | – | – | – | – | – |")
+            continue
+        for split, st in res["splits"].items():
+            lines.append(f"| {target} | `{res['classifier']}` | {split} | {_prf_cell(st['precision'])} | "
+                         f"{_prf_cell(st['recall'])} | {_prf_cell(st['f1'])} | {st['tp']}/{st['fp']}/{st['fn']} |")
+    lines += ["", "Share of sentences called positive, by gold kind (all splits):", "",
+              "| target | " + " | ".join(summary["labels"]["all"]) + " |",
+              "|---|" + "---|" * len(summary["labels"]["all"])]
+    for target, res in summary["results"].items():
+        if not res.get("missing"):
+            rates = res["positive_by_kind"]
+            cells = [f"{rates[k]['positive']:.2f} (n={rates[k]['n']})" if k in rates else "–"
+                     for k in summary["labels"]["all"]]
+            lines.append(f"| {target} | " + " | ".join(cells) + " |")
+    if summary["failures"]:
+        lines += ["", f"{len(summary['failures'])} row(s) not scored (see summary.json, `failures`)."]
+    return "\n".join(lines) + "\n"
 
 
 def _png(fig: Any) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,14 @@ def _fingerprint() -> str:
 
 def cache_key(row: Row, settings: Settings) -> str:
     """Identifies a brief by document text, model, settings and pipeline version."""
+    return texts_key([row.text], settings)
+
+
+def texts_key(texts: Sequence[str], settings: Settings) -> str:
+    """The cache key of a brief of one document or of several briefed together (a pile)."""
+    parts = [texts[0]] if len(texts) == 1 else ["\x1e".join(texts), "combined"]
     # The resolved backend too: 'auto' means llamacpp or hf depending on what is installed.
-    payload = "|".join([row.text, settings.model_dump_json(), backend_name(settings.model), _fingerprint()])
+    payload = "|".join([*parts, settings.model_dump_json(), backend_name(settings.model), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
@@ -106,7 +112,7 @@ def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> 
         systems.setdefault(r["system"], []).append(r)
     keys = [f"{t}_{m}" for t in rouge_types for m in ("f", "p", "r")] + [
         "words", "compression", "novel_bigrams", "entity_precision", "brief_entity_precision", "actor_grounding",
-        "seconds",
+        "seconds", "coverage",
     ]
     out: dict[str, Any] = {}
     for system, rows in systems.items():
@@ -121,15 +127,78 @@ def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> 
     return out
 
 
+MakeBrief = Callable[[Document | list[Document]], Brief]
+
+
+def generate_briefs(
+    jobs: Sequence[tuple[str, list[Document]]],
+    settings: Settings,
+    cache_dir: Path,
+    failures: list[dict[str, Any]],
+    make_brief: MakeBrief | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[dict[str, Brief], int]:
+    """One brief per job (an id and its documents, briefed together when several), cached.
+
+    Returns the briefs by job id and how many were generated (not read from the cache); a job that
+    fails is recorded in `failures` and does not stop the others.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    briefs: dict[str, Brief] = {}
+    generated = 0
+    for done, (job_id, docs) in enumerate(jobs):
+        path = cache_dir / f"{texts_key([d.text for d in docs], settings)}.json"
+        if path.is_file():
+            try:
+                briefs[job_id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
+                if on_progress:
+                    on_progress(done + 1, len(jobs), "cached")
+                continue
+            except ValueError:
+                pass  # a damaged cache entry is regenerated
+        if make_brief is None:
+            from ..pipeline import Summariser
+
+            make_brief = Summariser(settings).brief
+        try:
+            brief = make_brief(docs[0] if len(docs) == 1 else docs)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one document must not stop the run
+            failures.append({"id": job_id, "error": f"{exc.__class__.__name__}: {exc}", "stage": "brief"})
+        else:
+            atomic_write(path, brief.model_dump_json())
+            briefs[job_id] = brief
+            generated += 1
+        if on_progress:
+            on_progress(done + 1, len(jobs), "generated")
+    return briefs, generated
+
+
+def run_facts(briefs: dict[str, Brief], settings: Settings, generated: int, started: float) -> dict[str, Any]:
+    """What every run summary records about how it was made: model, settings, version, timing."""
+    return {
+        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
+        "settings": json.loads(settings.model_dump_json()),
+        "version": __version__,
+        "generated_briefs": generated,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def run_suite(
     suite: Suite,
     settings: Settings,
     out: Path,
     cache_dir: Path,
-    make_brief: Callable[[Document], Brief] | None = None,
+    make_brief: MakeBrief | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> RunResult:
     """Brief (or reuse cached briefs), score everything and write the run folder."""
+    if suite.kind != "rouge":  # actors, judgments and pile suites score other things
+        from .suite_kinds import RUNNERS
+
+        return RUNNERS[suite.kind](suite, settings, out, cache_dir, make_brief, on_progress)
     started = time.perf_counter()
     rows: list[Row] = []
     failures: list[dict[str, Any]] = []
@@ -138,36 +207,8 @@ def run_suite(
             failures.append({"line": item.line, "error": item.reason, "stage": "data"})
         else:
             rows.append(item)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    briefs: dict[str, Brief] = {}
-    generated = 0
-    for done, row in enumerate(rows):
-        path = cache_dir / f"{cache_key(row, settings)}.json"
-        if path.is_file():
-            try:
-                briefs[row.id] = Brief.model_validate_json(path.read_text(encoding="utf-8"))
-                if on_progress:
-                    on_progress(done + 1, len(rows), "cached")
-                continue
-            except ValueError:
-                pass  # a damaged cache entry is regenerated
-        if make_brief is None:
-            from ..pipeline import Summariser
-
-            summariser = Summariser(settings)
-            make_brief = summariser.brief
-        try:
-            brief = make_brief(Document(id=row.id, name=row.id, text=row.text))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - one document must not stop the run
-            failures.append({"id": row.id, "error": f"{exc.__class__.__name__}: {exc}", "stage": "brief"})
-        else:
-            atomic_write(path, brief.model_dump_json())
-            briefs[row.id] = brief
-            generated += 1
-        if on_progress:
-            on_progress(done + 1, len(rows), "generated")
+    jobs = [(row.id, [Document(id=row.id, name=row.id, text=row.text)]) for row in rows]
+    briefs, generated = generate_briefs(jobs, settings, cache_dir, failures, make_brief, on_progress)
     generation_seconds = time.perf_counter() - started
 
     scored = [r for r in rows if r.id in briefs]  # every system on the same documents
@@ -190,11 +231,7 @@ def run_suite(
         "scored_documents": len(scored),
         "failures": failures,
         "multi_reference": "max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
-        "model": next(iter(briefs.values())).provenance.model if briefs else settings.model.name,
-        "settings": json.loads(settings.model_dump_json()),
-        "version": __version__,
-        "generated_briefs": generated,
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **run_facts(briefs, settings, generated, started),
         "generation_seconds": round(generation_seconds, 1),
         "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line",
         "ci": "95% percentile bootstrap over documents, 1000 resamples, fixed seed",
@@ -239,4 +276,9 @@ def rewrite_reports(out: Path) -> None:
     """Rebuild the reports of an existing run folder from its per-document scores and summary."""
     records = [json.loads(line) for line in (out / PER_DOC).read_text(encoding="utf-8").splitlines() if line.strip()]
     summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+    if summary.get("kind") in ("actors", "judgments"):  # no ROUGE, no plots: the table is the report
+        from .report import markdown_table
+
+        atomic_write(out / "summary.md", markdown_table(summary))
+        return
     write_reports(out, records, summary)

@@ -115,3 +115,56 @@ def paired_bootstrap(
         float(min(1.0, 2 * tail)),
         int(diff.size),
     )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True positives, false positives and false negatives of one document (or one sentence)."""
+
+    tp: int
+    fp: int
+    fn: int
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Micro-averaged precision, recall and F1, each with its 95% bootstrap interval."""
+
+    precision: Interval
+    recall: Interval
+    f1: Interval
+    tp: int
+    fp: int
+    fn: int
+
+
+def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts; an empty denominator gives 0, not an error."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def bootstrap_prf(counts: Sequence[Counts], samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED) -> PRF:
+    """Micro P/R/F1 over units (documents or sentences): counts are summed, then divided.
+
+    The interval resamples whole units with replacement, so a document's actors stay together.
+    """
+    data = np.asarray([(c.tp, c.fp, c.fn) for c in counts], dtype=float).reshape(-1, 3)
+    tp, fp, fn = (int(x) for x in data.sum(axis=0))
+    p, r, f = prf(tp, fp, fn)
+    if not len(data):
+        nan = Interval(float("nan"), float("nan"), float("nan"))
+        return PRF(nan, nan, nan, 0, 0, 0)
+    rng = np.random.default_rng(seed)
+    sums = data[rng.integers(0, len(data), size=(samples, len(data)))].sum(axis=1)
+    stp, sfp, sfn = sums[:, 0], sums[:, 1], sums[:, 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sp = np.where(stp + sfp > 0, stp / (stp + sfp), 0.0)
+        sr = np.where(stp + sfn > 0, stp / (stp + sfn), 0.0)
+        sf = np.where(sp + sr > 0, 2 * sp * sr / (sp + sr), 0.0)
+
+    def interval(mean: float, values: np.ndarray) -> Interval:
+        return Interval(mean, float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+
+    return PRF(interval(p, sp), interval(r, sr), interval(f, sf), tp, fp, fn)

@@ -15,6 +15,7 @@ from ..load import json_lines
 from .scoring import ROUGE_TYPES
 
 ScoredPart = Literal["bluf", "bluf+judgments", "all"]
+SuiteKind = Literal["rouge", "actors", "judgments", "pile"]
 
 
 class Suite(BaseModel):
@@ -24,7 +25,21 @@ class Suite(BaseModel):
 
     name: str
     description: str = ""
+    kind: SuiteKind = Field("rouge", description=(
+        "rouge: briefs of single documents against references; actors: key actors against the actor gold; "
+        "judgments: sentence classifiers against the judgments check set (no briefs); pile: briefs of "
+        "groups of documents against their joined references, with coverage."))
     data: Path = Field(description="JSONL file; relative paths are relative to the suite file.")
+    documents: list[Path] = Field(default_factory=list, description=(
+        "actors: where the gold's articles are, joined by id: JSONL files (id_field, text_field) and "
+        "text files or folders of them (id = file name without extension)."))
+    judgment_classifier: str = Field("summariser.judgments:is_judgment", description=(
+        "judgments: 'module:function' (sentence -> bool) scored for judgment; skipped if it does not exist."))
+    forward_classifier: str = Field("summariser.judgments:is_forward_looking", description=(
+        "judgments: 'module:function' (sentence -> bool) scored for forward-looking."))
+    piles: int = Field(50, ge=1, description="pile: how many piles to draw.")
+    pile_sizes: tuple[int, int] = Field((3, 5), description="pile: fewest and most documents in a pile.")
+    pile_seed: int = Field(5, description="pile: seed of the draw (see evaluation/sampling.make_piles).")
     text_field: str = "article"
     ref_field: str = "reference"
     id_field: str = "id"
@@ -73,7 +88,8 @@ def load_suite(name_or_path: str) -> Suite:
         raise ConfigError(f"suite {path} is invalid: {exc}") from None
     if not suite.data.is_absolute():
         suite = suite.model_copy(update={"data": (path.parent / suite.data).resolve()})
-    return suite
+    documents = [d if d.is_absolute() else (path.parent / d).resolve() for d in suite.documents]
+    return suite.model_copy(update={"documents": documents})
 
 
 def adhoc_suite(data: Path, text_field: str, ref_field: str, limit: int | None) -> Suite:
@@ -105,3 +121,25 @@ def iter_rows(suite: Suite) -> Iterator[Row | BadRow]:
             systems = obj.get(suite.systems_field) if suite.systems_field else None
             systems = {k: v for k, v in (systems or {}).items() if isinstance(v, str)} if isinstance(systems, dict) else {}
             yield Row(str(obj.get(suite.id_field, f"line-{number}")), text, tuple(refs), systems)
+
+
+def load_texts(sources: list[Path], text_field: str = "article", id_field: str = "id") -> dict[str, str]:
+    """Documents by id from JSONL files (`id_field`, `text_field`) and text files or folders of them
+    (id = file name without its extension). Later sources do not replace earlier ids."""
+    texts: dict[str, str] = {}
+    for source in sources:
+        if source.is_dir():
+            files = sorted(p for p in source.iterdir() if p.suffix in {".txt", ".md"} and p.is_file())
+        elif source.is_file():
+            files = [source]
+        else:
+            raise ConfigError(f"document source not found: {source}")
+        for file in files:
+            if file.suffix == ".jsonl":
+                with file.open(encoding="utf-8", errors="replace") as handle:
+                    for _, obj in json_lines(handle):
+                        if isinstance(obj, dict) and isinstance(obj.get(text_field), str):
+                            texts.setdefault(str(obj.get(id_field)), obj[text_field])
+            else:
+                texts.setdefault(file.stem, file.read_text(encoding="utf-8", errors="replace"))
+    return texts
