@@ -56,9 +56,9 @@ def test_both_gguf_backends_know_the_size_and_can_run_past_the_end_token():
     for backend in (lc, hf):
         count = lambda text: len(backend.tokenizer()(text, add_special_tokens=False)["input_ids"])  # noqa: E731
         # A generous time bound: on a loaded machine the default one could end a call before its tokens.
-        options = GenerationConfig(max_new_tokens=24, timeout_s=3600)
-        assert count(backend.generate([conv], options)[0]) < 20
-        assert count(backend.generate([conv], options.model_copy(update={"ignore_eos": True}))[0]) >= 22
+        options = GenerationConfig(max_new_tokens=48, timeout_s=3600)
+        assert count(backend.generate([conv], options)[0]) < 40  # it stops by itself
+        assert count(backend.generate([conv], options.model_copy(update={"ignore_eos": True}))[0]) >= 44
 
 
 def test_auto_runs_gguf_models_on_llamacpp_where_it_is_installed(monkeypatch):
