@@ -30,6 +30,9 @@ class GenerationConfig(BaseModel):
     repetition_penalty: float = Field(1.1, ge=1.0, le=2.0)
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Random seed (0 to 4294967295).")
     timeout_s: float = Field(300.0, gt=0, description="Wall-time bound on one model call.")
+    ignore_eos: bool = Field(
+        False, description="Generate max_new_tokens even past the end-of-text token (for throughput benchmarks)."
+    )
 
 
 class ChunkConfig(BaseModel):
@@ -56,9 +59,31 @@ class ModelConfig(BaseModel):
         description="'smollm2' (default), a local HF folder, a .gguf file, a cached hub id, "
         "or a model name on an OpenAI-compatible server.",
     )
-    backend: Literal["auto", "hf", "llamacpp", "openai"] = "auto"
+    backend: Literal["auto", "hf", "llamacpp", "openai"] = Field(
+        "auto",
+        description="auto: openai when base_url is set; llamacpp for a GGUF model (the default is one) when the "
+        "llamacpp extra is installed (faster where the model writes, measured in bench/results); else hf.",
+    )
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
-    api_key: str | None = None
+    api_key_env: str = Field(
+        "OPENAI_API_KEY",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="openai backend: the environment variable that holds the server's API key (the key itself "
+        "is never a setting, so it is never written to a brief, a cache key or a log).",
+    )
+    concurrency: int = Field(
+        4, ge=1, le=64, description="openai backend: requests in flight at once (a server that answers one at a "
+        "time queues the rest)."
+    )
+    max_retries: int = Field(
+        3, ge=0, le=10, description="openai backend: retries after a connection error, a timeout or HTTP "
+        "408/409/429/5xx, with exponential backoff (0.5 s doubling up to 8 s, or the server's Retry-After)."
+    )
+    tokenizer: str | None = Field(
+        None, description="openai backend: the served model's tokenizer on this machine ('smollm2', a .gguf file, "
+        "a HF folder or cached id) for exact token counts and prompts rendered here (default: the model name, "
+        "when it names a local model)."
+    )
     threads: int | None = Field(None, ge=1, description="Torch threads; default: all cores.")
     batch_size: int = Field(4, ge=1, description="Prompts generated together (left-padded).")
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
@@ -79,12 +104,15 @@ class BriefConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # The default is the best row of eval/results/ablation-frank-cnndm.md: with a 135M model, neither
-    # model mode beats the salient sentences themselves on ROUGE, and both cost seconds per document.
-    bluf_mode: Literal["abstract", "compress", "extract"] = Field(
-        "extract",
+    # 'auto' (summariser/backends/capability.py) picks by model: extract for models under 1B parameters,
+    # such as the 135M default, for which neither model mode beats the salient sentences themselves on
+    # ROUGE (eval/results/ablation-frank-cnndm.md); abstract for larger or unsized served models.
+    bluf_mode: Literal["auto", "abstract", "compress", "extract"] = Field(
+        "auto",
         description="extract: the most salient sentences as they are; compress: the model shortens each of them "
-        "(checked); abstract: the model summarises each chunk's salient sentences, then merges the notes (map-reduce).",
+        "(checked); abstract: the model summarises each chunk's salient sentences, then merges the notes "
+        "(map-reduce); auto: abstract with a model of 1B parameters or more (or a served model of unstated "
+        "size), else extract.",
     )
     bluf_words: int = Field(
         75,
@@ -102,8 +130,10 @@ class BriefConfig(BaseModel):
     max_implications: int = Field(2, ge=0, le=10)
     # Measured on 40 FRANK CNN/DM briefs with the 135M default: 4 of 69 judgment and 0 of 37
     # implication restatements passed the grounding checks, at about 10 s per document.
-    restate: bool = Field(
-        False, description="Ask the model to restate judgments and implications (kept only if grounded)."
+    restate: bool | Literal["auto"] = Field(
+        "auto",
+        description="Ask the model to restate judgments and implications (kept only if grounded); auto: with a "
+        "model of 1B parameters or more (or a served model of unstated size), not with smaller ones.",
     )
     details: bool = Field(True, description="Judgments, actors, implications (off: BLUF only, for fast ablations).")
 

@@ -14,6 +14,7 @@ from . import __version__
 from .actors import select_actors
 from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
+from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
 from .chunk import Chunk, chunk_size, chunk_text
@@ -95,6 +96,8 @@ class Summariser:
     def __init__(self, settings: Settings | None = None, backend: Backend | None = None) -> None:
         self.settings = settings or load_settings()
         self.backend = backend or get_backend(self.settings.model)
+        # 'auto' brief modes become what this model is given (the rule: backends/capability.py).
+        self.settings = resolve_auto(self.settings, self.backend)
         self.detector = InjectionDetector(semantic=self.settings.injection.semantic)
 
     # -- preprocess --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import lru_cache
@@ -44,6 +45,11 @@ class Backend(ABC):
         """The Hugging Face tokenizer, when there is one (used for token-aware chunking)."""
         return None
 
+    @property
+    def parameters(self) -> int | None:
+        """The model's parameter count, when known (decides what `auto` modes give the model)."""
+        return None
+
 
 _REGISTRY: dict[str, Callable[[ModelConfig], Backend]] = {}
 
@@ -65,10 +71,21 @@ def _builtin() -> None:
 
 
 def backend_name(config: ModelConfig) -> str:
-    """The backend a model config resolves to ('auto' picks openai when a server URL is set)."""
+    """The backend a model config resolves to. 'auto': openai when a server URL is set; llamacpp for a
+    GGUF model (the default is one) when the llamacpp extra is installed; else hf."""
     if config.backend != "auto":
         return config.backend
-    return "openai" if config.base_url else "hf"
+    if config.base_url:
+        return "openai"
+    from .hf import DEFAULT_ALIASES
+
+    gguf = config.name.lower() in DEFAULT_ALIASES or config.name.lower().endswith(".gguf")
+    return "llamacpp" if gguf and llamacpp_installed() else "hf"
+
+
+def llamacpp_installed() -> bool:
+    """Whether the llamacpp extra (llama-cpp-python) is importable, without importing it."""
+    return importlib.util.find_spec("llama_cpp") is not None
 
 
 @lru_cache(maxsize=4)

@@ -83,6 +83,17 @@ def resolve_gguf(name: str) -> Path | None:
     return path
 
 
+def gguf_tokenizer(path: Path, config: ModelConfig) -> Any:
+    """The HF tokenizer of the GGUF file `path`: from the converted-weights cache when there, else read
+    from the GGUF (for the backends that run or serve the GGUF itself)."""
+    from transformers import AutoTokenizer
+
+    cache = converted_dir(path, config)
+    if (cache / "tokenizer_config.json").is_file():
+        return AutoTokenizer.from_pretrained(str(cache), local_files_only=True)
+    return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name, local_files_only=True)
+
+
 def gguf_model_id(name: str, path: Path) -> str:
     """How a GGUF model is named in briefs' provenance."""
     return "SmolLM2-135M-Instruct (Q4_1 GGUF)" if name.lower() in DEFAULT_ALIASES else path.name
@@ -201,6 +212,10 @@ class HFBackend(Backend):
     def tokenizer(self) -> Any:
         return self._tok
 
+    @property
+    def parameters(self) -> int:
+        return int(sum(p.numel() for p in self._model.parameters()))
+
     def _encode(self, conversation: Conversation) -> list[int]:
         return encode_conversation(self._tok, conversation)
 
@@ -295,6 +310,8 @@ class HFBackend(Backend):
                 kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
             else:
                 kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            if options.ignore_eos:
+                kwargs["min_new_tokens"] = options.max_new_tokens
             if should_stop is not None:
                 kwargs["stopping_criteria"] = StoppingCriteriaList([_Stop()])
             if should_stop and should_stop():

@@ -16,22 +16,14 @@ from typing import Any
 from ..config import GenerationConfig, ModelConfig
 from ..errors import Cancelled, ConfigError, ModelNotFoundError
 from .base import Backend, Conversation
-from .hf import converted_dir, encode_conversation, gguf_model_id, resolve_gguf
+from .hf import encode_conversation, gguf_model_id, gguf_tokenizer, resolve_gguf
+
+LAST_N_TOKENS = 256  # the window llama.cpp's repetition penalty looks back over
 
 INSTALL_HINT = (
     "the llamacpp backend needs llama-cpp-python: pip install 'llama-cpp-python==0.3.36' "
     "(it compiles llama.cpp, about 4 minutes on 2 cores)"
 )
-
-
-def _tokenizer(path: Any, config: ModelConfig) -> Any:
-    """The model's HF tokenizer: from the converted-weights cache when there, else read from the GGUF."""
-    from transformers import AutoTokenizer
-
-    cache = converted_dir(path, config)
-    if (cache / "tokenizer_config.json").is_file():
-        return AutoTokenizer.from_pretrained(str(cache), local_files_only=True)
-    return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name, local_files_only=True)
 
 
 class LlamaCppBackend(Backend):
@@ -49,12 +41,12 @@ class LlamaCppBackend(Backend):
             raise ModelNotFoundError(f"the llamacpp backend runs GGUF files; {config.name!r} is not one")
         self.config = config
         started = time.perf_counter()
-        self._tok = _tokenizer(path, config)
+        self._tok = gguf_tokenizer(path, config)
         self._llm = Llama(
             model_path=str(path),
             n_ctx=0,  # the model's own context length
             n_threads=config.threads or os.cpu_count() or 1,
-            last_n_tokens_size=256,
+            last_n_tokens_size=LAST_N_TOKENS,
             verbose=False,
         )
         self.model_id = gguf_model_id(config.name, path)
@@ -70,13 +62,17 @@ class LlamaCppBackend(Backend):
     def tokenizer(self) -> Any:
         return self._tok
 
+    @property
+    def parameters(self) -> int:
+        return int(self._llm._model.n_params())  # noqa: SLF001 - the public Llama has no accessor
+
     def generate(
         self,
         conversations: list[Conversation],
         options: GenerationConfig,
         should_stop: Callable[[], bool] | None = None,
     ) -> list[str]:
-        from llama_cpp import StoppingCriteriaList
+        from llama_cpp import LogitsProcessorList, MinTokensLogitsProcessor, StoppingCriteriaList
 
         answers = []
         limit = self.context_window - options.max_new_tokens
@@ -101,6 +97,9 @@ class LlamaCppBackend(Backend):
                 repeat_penalty=options.repetition_penalty,
                 seed=options.seed,
                 stopping_criteria=StoppingCriteriaList([stop]),
+                logits_processor=LogitsProcessorList(
+                    [MinTokensLogitsProcessor(options.max_new_tokens, self._llm.token_eos())]
+                ) if options.ignore_eos else None,
             )
             if should_stop and should_stop():
                 raise Cancelled("cancelled")

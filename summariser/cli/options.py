@@ -18,7 +18,7 @@ ModelOpt = typer.Option(
     None, "--model", "-m", help="'smollm2' (default), a .gguf file, a HF model folder, or a cached model id.",
     rich_help_panel=MODEL_PANEL,
 )
-BackendOpt = typer.Option(None, "--backend", help="hf (transformers) | llamacpp (GGUF via llama-cpp-python, optional) | openai (default: auto: openai with --base-url, else hf).", rich_help_panel=MODEL_PANEL)
+BackendOpt = typer.Option(None, "--backend", help="hf (transformers) | llamacpp (GGUF via llama-cpp-python, optional) | openai (default: auto: openai with --base-url, llamacpp for a GGUF model where installed, else hf).", rich_help_panel=MODEL_PANEL)
 BaseUrlOpt = typer.Option(
     None, "--base-url", help="OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1.", rich_help_panel=MODEL_PANEL
 )

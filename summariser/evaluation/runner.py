@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..backends.base import backend_name
 from ..batch import Executor, Job, LocalExecutor, atomic_write, lazy_brief
 from ..brief import Brief
 from ..check import SourceIndex
@@ -43,7 +44,7 @@ def scored_text(brief: Brief, part: str) -> str:
 # The modules whose code decides what a brief says (not how it is shown, stored or scored).
 BRIEF_MODULES = ("pipeline", "language", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
                  "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
-                 "backends/openai_compat")
+                 "backends/openai_compat", "backends/capability")
 
 
 def _fingerprint() -> str:
@@ -64,8 +65,9 @@ def cache_key(row: Row, settings: Settings) -> str:
 def texts_key(texts: Sequence[str], settings: Settings) -> str:
     """The cache key of a brief of one document or of several briefed together (a pile)."""
     parts = [texts[0]] if len(texts) == 1 else ["\x1e".join(texts), "combined"]
-    # Reading limits ([load]) never change a brief, so they are not part of the key.
-    payload = "|".join([*parts, settings.model_dump_json(exclude={"load"}), _fingerprint()])
+    # Reading limits ([load]) never change a brief, so they are not part of the key; the resolved
+    # backend is ('auto' means llamacpp or hf depending on what is installed).
+    payload = "|".join([*parts, settings.model_dump_json(exclude={"load"}), backend_name(settings.model), _fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
