@@ -253,3 +253,15 @@ def test_evaluation_summary_says_what_the_numbers_say():
     # A suite scored otherwise (no ROUGE) is described, not given numbers it does not have.
     other = _text_of(plain_summary({"suite": "actors", "description": "Key actors of 61 articles.", "systems": {}}))
     assert other == "actorsKey actors of 61 articles. Its scores are in the table of that name below."
+
+
+def test_the_default_auto_mode_is_offered_and_the_job_reports_what_ran(tiny_settings, seed_text):
+    from summariser.web.app import MODES, choose_settings
+
+    assert tiny_settings.brief.bluf_mode == "auto" and "auto" in MODES  # the page can show the default
+    chosen = choose_settings(tiny_settings, "auto", None, 0, 64, 0.0, 0)
+    assert chosen.brief.bluf_mode == "auto"
+    job = BriefJob(chosen, seed_text).start()
+    status = _wait(job)
+    assert status.state == "done"
+    assert job.settings.brief.bluf_mode == "extract"  # a tiny model gets extract (backends/capability.py)

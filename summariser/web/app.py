@@ -34,6 +34,7 @@ RESULTS = ROOT / "eval" / "results"
 TICK = 0.25  # seconds between redraws of the progress while a job runs
 
 MODES = {
+    "auto": "Automatic: chosen for the model (a small model like the default extracts; 1B+ models write)",
     "extract": "Extract: the key sentences as written (fastest, no model writing)",
     "compress": "Compress: the model shortens each key sentence (slower; each shortening is checked)",
     "abstract": "Abstract: the model summarises each passage, then merges the notes (slowest; grows with length)",

@@ -203,6 +203,7 @@ class BriefJob:
         groups = [docs] if self.combine and len(docs) > 1 else [[d] for d in docs]
         self._update(state="loading", briefs=len(groups), combined=len(groups[0]) > 1)
         summariser = Summariser(self.settings)  # instant once the model is loaded: backends are cached
+        self.settings = summariser.settings  # 'auto' choices made for this model: the page names what runs
         for index, group in enumerate(groups):
             self._check()
             self._update(state="running", brief_index=index, stage="", done=0, total=0, detail="", notes=[])
