@@ -19,13 +19,14 @@ from summariser.evaluation.suites import load_suite
 ROOT = Path(__file__).resolve().parents[1]
 
 VARIANTS: dict[str, tuple[str, dict]] = {
-    "extract-3": ("top-3 salient sentences (centrality + position), no model", {"brief": {"bluf_mode": "extract"}}),
-    "abstract": ("model summarises the 5 most salient sentences per chunk, map-reduce, checked",
+    "extract": ("the default for the 135M model: salient statements closest to 75 words (salience.py), no model",
+                {"brief": {"bluf_mode": "extract"}}),
+    "compress": ("the model shortens each of those sentences, checked (fallback: the sentence)",
+                 {"brief": {"bluf_mode": "compress"}}),
+    "abstract": ("the model summarises the 5 most salient sentences per chunk, map-reduce, checked",
                  {"brief": {"bluf_mode": "abstract"}}),
-    "compress-3": ("model shortens each of the top-3 salient sentences, checked (fallback: the sentence)",
-                   {"brief": {"bluf_mode": "compress"}}),
-    "compress-2": ("as compress-3 with 2 sentences", {"brief": {"bluf_mode": "compress", "bluf_sentences": 2}}),
-    "extract-2": ("top-2 salient sentences, no model", {"brief": {"bluf_mode": "extract", "bluf_sentences": 2}}),
+    "extract-50w": ("as extract with a 50-word budget (a shorter BLUF), no model",
+                    {"brief": {"bluf_mode": "extract", "bluf_words": 50}}),
 }
 
 

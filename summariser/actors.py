@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .config import ActorConfig
-from .nlp import Entity, Sentence
+from .nlp import Entity, Sentence, parse
 from .roles import action_role, is_person_title, syntactic_role
 from .structure import is_story
 
@@ -174,7 +174,19 @@ def _untagged_names(sentences: Sequence[Sentence], minimum: int = 3) -> Counter[
             if capitalised and re.fullmatch(r"[A-Za-z][A-Za-z0-9&-]*", word) and not opens_sentence \
                     and word not in inside and word not in _CALENDAR:
                 counts[word] += 1
-    return Counter({w: n for w, n in counts.items() if n >= minimum})
+    return Counter({w: n for w, n in counts.items() if n >= minimum and not _group_of_people(w, sentences)})
+
+
+def _group_of_people(word: str, sentences: Sequence[Sentence]) -> bool:
+    """A plural proper noun in most of its sentences ('Britons', 'Scots'): a group of people like a
+    demonym, not an actor, whatever entity label the tagger gave it."""
+    if " " in word:
+        return False
+    surnames = {w for s in sentences for e in s.entities if e.label == "PERSON" for w in e.text.split()}
+    if word.endswith("s") and word[:-1] in surnames:
+        return False  # 'the Smiths' is a family, named after its members
+    tags = [t.tag_ for s in sentences if word in s.text for t in parse(s.text) if t.text == word]
+    return bool(tags) and sum(tag == "NNPS" for tag in tags) > len(tags) / 2
 
 
 def _collect(sentences: Sequence[Sentence]) -> dict[str, _Mentions]:
@@ -406,7 +418,7 @@ def find_actors(sentences: Sequence[Sentence], limit: int | None = None, config:
     name_words = frozenset(w for n in people if len(n.split()) > 1 for w in n.split())
     candidates = []
     for name, m in merged.items():
-        if _only_cited(name, m) or _named_event(name, m) or not any(is_story(s.text, s.kind) for s in m.where.values()):
+        if _only_cited(name, m) or _named_event(name, m) or _group_of_people(name, sentences) or not any(is_story(s.text, s.kind) for s in m.where.values()):
             continue  # a source of the report, or a name only in captions and bylines
         where = tuple(sorted(m.where.values(), key=lambda s: (s.doc, s.index)))
         score = _centrality(name, m, sentences, config, firsts) + config.continued * continuing[name]

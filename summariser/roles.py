@@ -104,16 +104,28 @@ def syntactic_role(name: str, sentence: str) -> str | None:
         if child.dep_ == "appos":  # 'Barack Obama, the US president,'
             parts.append(_phrase(doc[child.left_edge.i : child.right_edge.i + 1]))
             break
-    others = {e.text for e in doc.ents} - {name}  # a role is a description, not another actor
-    parts = [
-        p for p in parts
-        if p and p.lower() != name.lower() and p not in others and len(p.split()) <= 16 and is_role_phrase(p)
+    parts = [  # a role is a description, not the actor's or another actor's name
+        p for p in parts if p and not names_only(p, name, sentence) and len(p.split()) <= 16 and is_role_phrase(p)
     ]
     return ", ".join(dict.fromkeys(parts)) or None
 
 
 # Complements of a verb that say what its subject does (objects, prepositional phrases, particles).
 _ACTION_DEPS = frozenset({"dobj", "prep", "prt", "attr", "acomp", "agent", "xcomp", "dative", "oprd"})
+
+
+_LEADING_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def names_only(role: str, name: str, sentence: str) -> bool:
+    """Whether a 'role' only names: the actor itself ('the United Nations'), another entity of the
+    sentence ('the Premier League'), or a list of them ('Golden Hillock School, Nansen Primary School').
+    A role describes; a name does not, and one that contains the actor's own name is circular."""
+    if name.lower() in role.lower():
+        return True
+    entities = {_LEADING_DET.sub("", e.text).lower() for e in parse(sentence).ents} | {name.lower()}
+    parts = [_LEADING_DET.sub("", p.strip()).lower() for p in re.split(r",|\band\b|&", role)]
+    return all(not p or p in entities for p in parts)
 
 
 def action_role(name: str, sentence: str, max_words: int = 12) -> str | None:
@@ -169,7 +181,12 @@ def checked_role(answer: str, name: str, evidence: str, source: SourceIndex) -> 
     role = clean_answer(answer).rstrip(".")
     if role.lower().startswith(name.lower() + " is "):
         role = role[len(name) + 4 :]
-    if not role_is_grounded(role, name, evidence) or not is_role_phrase(role) or source.unsupported(role):
+    if (
+        not role_is_grounded(role, name, evidence)
+        or not is_role_phrase(role)
+        or names_only(role, name, evidence)
+        or source.unsupported(role)
+    ):
         return None
     return role
 

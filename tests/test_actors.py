@@ -235,3 +235,48 @@ def test_a_name_the_tagger_missed_is_found_from_its_capitals():
     found = {c.name: c for c in find_actors(sentences)}
     assert found["Waitrose"].type == "organisation" and found["Waitrose"].mentions == 3
     assert "Friday" not in found and "On" not in found and "Homes" not in found
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "sentence", "only_names"),
+    [
+        ("the United Nations", "United Nations", "The United Nations said it would send aid.", True),
+        ("the Premier League", "MLS", "MLS, like the Premier League, sells television rights abroad.", True),
+        ("Golden Hillock School, Nansen Primary School", "Park View School",
+         "Park View School, Golden Hillock School, Nansen Primary School were inspected.", True),
+        ("the England of the RBS 6 Nations", "England", "England of the RBS 6 Nations won.", True),
+        ("Turkish President", "Recep Tayyip Erdogan", "Turkish President Recep Tayyip Erdogan spoke.", False),
+        ("head of the State Security Service", "Ali Naghiyev",
+         "They met the head of the State Security Service, Ali Naghiyev.", False),
+    ],
+)
+def test_a_role_that_only_names_is_not_a_role(role, name, sentence, only_names):
+    from summariser.roles import names_only
+
+    assert names_only(role, name, sentence) is only_names
+
+
+def test_a_model_answer_that_is_another_name_is_rejected():
+    from summariser.check import SourceIndex
+
+    s = "MLS, like the Premier League, sells television rights abroad."
+    assert checked_role("the Premier League", "MLS", s, SourceIndex(s)) is None
+    assert checked_role("sells television rights abroad", "MLS", s, SourceIndex(s)) == "sells television rights abroad"
+
+
+def test_a_group_of_people_is_not_an_actor():
+    text = (
+        "Many Britons will retire later, a survey by Aviva found. Researchers said Britons are saving less. "
+        "A survey of Britons found that they save more. Aviva said pensions would rise."
+    )
+    names = [c.name for c in find_actors(analyse(text))]
+    assert "Britons" not in names and "Aviva" in names
+
+
+def test_a_family_named_after_its_members_is_not_a_group_of_people():
+    from summariser.actors import _group_of_people
+
+    sentences = analyse(
+        "Brian Smith and Charlotte Smith sent a letter in 1986. The Smiths waited. Later the Smiths said it arrived."
+    )
+    assert not _group_of_people("Smiths", sentences)

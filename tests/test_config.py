@@ -47,3 +47,18 @@ def test_dtype_and_backend_flags_reach_the_settings():
     assert (s.model.dtype, s.model.backend) == ("float32", "llamacpp")
     with pytest.raises(ConfigError, match="dtype"):
         build_settings(dtype="fp8")
+
+
+def test_the_readme_settings_example_loads_and_shows_the_defaults(tmp_path):
+    # The README's settings.toml must be a valid config, and what it shows for the brief, salience,
+    # actors and injection sections must be the defaults that run (no stale numbers).
+    from pathlib import Path
+
+    from summariser.config import Settings, load_settings
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("# settings.toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "s.toml").write_text(block, encoding="utf-8")
+    shown, default = load_settings(tmp_path / "s.toml"), Settings()
+    for section in ("brief", "salience", "actors", "injection"):
+        assert getattr(shown, section) == getattr(default, section), section

@@ -52,7 +52,7 @@ def mode_hints(results: Path = RESULTS) -> dict[str, str]:
         rows = json.loads(next(iter(sorted(results.glob("ablation-*.json")))).read_text(encoding="utf-8"))
     except (StopIteration, OSError, ValueError):
         return hints
-    measured = {"extract": rows.get("extract-3"), "compress": rows.get("compress-3"), "abstract": rows.get("abstract")}
+    measured = {mode: rows.get(mode) for mode in ("extract", "compress", "abstract")}
     for mode, row in measured.items():
         if isinstance(row, dict) and "seconds" in row:
             hints[mode] += f"; about {row['seconds']:.1f} s per news article for the bottom line"
