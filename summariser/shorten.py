@@ -25,5 +25,5 @@ def tidy(sentence: str) -> str:
     """`sentence` without photo directions and without a leading connective, re-capitalised."""
     text = _PHOTO_PAREN.sub("", sentence)
     text = _CONNECTIVE.sub("", text, count=1)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text).strip()
+    text = re.sub(r"\s+([,.;:!?])(?!\d)", r"\1", text).strip()  # not ".22" or ".5 per cent"
     return text[:1].upper() + text[1:] if text else sentence

@@ -23,3 +23,9 @@ def test_tidy_only_deletes():
     text = "And so, Senator Jones (pictured left) said the bill would pass."
     out = tidy(text)
     assert set(out.lower().replace(",", "").replace(".", "").split()) <= set(text.lower().replace(",", "").replace(".", "").split())
+
+
+def test_a_decimal_after_a_space_keeps_its_space():
+    assert tidy("He was shot with a .22 calibre handgun , police said .") == (
+        "He was shot with a .22 calibre handgun, police said."
+    )
