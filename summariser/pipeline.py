@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from . import __version__
 from .actors import select_actors
 from .roles import checked_role
-from .backends.base import Backend, backend_name, get_backend
+from .backends.base import Backend
+from .backends.registry import backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model

@@ -71,8 +71,8 @@ def evaluate(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from ..backends.hf import default_cache_dir
     from ..errors import SummariserError
+    from ..paths import default_cache_dir
     from ..evaluation.report import markdown_table
     from ..evaluation.runner import run_suite
     from ..evaluation.suites import adhoc_suite, load_suite

@@ -131,7 +131,7 @@ MaxMbOpt = typer.Option(
 
 def check_model_file(settings: Settings) -> None:
     """Refuse at once, before any work, a model file that cannot be what it claims (a text file named .gguf)."""
-    from ..backends.base import backend_name
+    from ..backends.registry import backend_name
     from ..errors import ConfigError, ModelNotFoundError
 
     if backend_name(settings.model) == "openai":

@@ -330,7 +330,7 @@ def warm_up(settings: Settings) -> None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, models: list[str] | None = None,
           block: bool = True) -> Any:
     """Start the demo (bound to localhost unless told otherwise; never shared publicly)."""
-    from ..backends.base import get_backend
+    from ..backends.registry import get_backend
     from ..nlp import load_spacy
 
     # Load now what the first click would otherwise wait for: the model, spaCy, and matplotlib
