@@ -17,6 +17,8 @@ from .errors import ConfigError
 
 DEFAULT_MODEL = "smollm2"
 CONFIG_ENV = "SUMMARISER_CONFIG"
+# The folder of data too large to ship (FRANK), named by suites as ${SUMMARISER_DATA}/...; not a setting.
+DATA_ENV = "SUMMARISER_DATA"
 
 
 class GenerationConfig(BaseModel):
@@ -263,7 +265,7 @@ def _env_overrides() -> dict[str, Any]:
     """Environment values as a nested dict, so they can sit between the file and the flags."""
     nested: dict[str, Any] = {}
     for key, value in sorted(os.environ.items()):
-        if not key.startswith("SUMMARISER_") or key == CONFIG_ENV:
+        if not key.startswith("SUMMARISER_") or key in (CONFIG_ENV, DATA_ENV):
             continue
         parts = key[len("SUMMARISER_") :].lower().split("__")
         if len(parts) == 1 and parts[0] in Settings.model_fields:

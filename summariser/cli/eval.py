@@ -25,7 +25,8 @@ EPILOG = """Examples:
   brief eval --suite frank-cnndm --ray                  # briefs spread over a local Ray instance
 
 Briefs are cached by document, model and settings (~/.cache/summariser/briefs): re-scoring never
-regenerates, and an interrupted run resumes where it stopped. Suites live in eval/suites/.
+regenerates, and an interrupted run resumes where it stopped. Suites live in eval/suites/ (shipped
+in the package); the FRANK suites read ${SUMMARISER_DATA} (default: ../shared/data beside a checkout).
 """
 
 eval_app = typer.Typer(help="Score briefs against reference summaries (ROUGE, baselines, peers, CIs).",
