@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -263,9 +262,9 @@ def decode_speed(generate: Callable[[list[dict[str, str]], int], Any], conversat
 
 
 def bench_decode(docs: list[str], url: str | None, tokens: int = DECODE_TOKENS) -> list[dict[str, Any]]:
-    from summariser.backends.registry import get_backend
     from summariser.backends.chat import encode_conversation
     from summariser.backends.gguf import default_gguf
+    from summariser.backends.registry import get_backend
     from summariser.config import GenerationConfig
     from summariser.errors import SummariserError
     from summariser.llm import to_conversation
@@ -325,11 +324,11 @@ def compiled_hf_decode(conv: list[dict[str, str]], tokens: int) -> dict[str, Any
     import torch
     from transformers import CompileConfig
 
-    from summariser.backends.registry import get_backend
     from summariser.backends.chat import encode_conversation
+    from summariser.backends.registry import get_backend
 
     backend = get_backend(settings_for("hf").model)
-    model, tok = backend._model, backend.tokenizer()  # noqa: SLF001 - the step under test is not in the backend
+    model, tok = backend.model, backend.tokenizer()  # the step under test is not in the backend
     compile_config = CompileConfig(mode="default", dynamic=False)
     compile_config._compile_all_devices = True  # transformers compiles on GPUs only unless told
     ids = torch.tensor([encode_conversation(tok, conv)])
@@ -517,11 +516,9 @@ def publish(results: dict[str, Any], readme: bool) -> None:
     (out / "latest.md").write_text(markdown(results))
     print(markdown(results))
     if readme:
-        path = ROOT / "README.md"
-        table = markdown(results).replace("# Benchmark", "#### Benchmark", 1).strip()
-        text = re.sub(r"(<!-- bench:start -->\n).*?(\n<!-- bench:end -->)", lambda m: m.group(1) + table + m.group(2),
-                      path.read_text(encoding="utf-8"), flags=re.DOTALL)
-        path.write_text(text, encoding="utf-8")
+        from readme_sections import update_readme  # scripts/readme_sections.py
+
+        update_readme("bench", markdown(results).replace("# Benchmark", "#### Benchmark", 1))
         print("README.md: benchmark table replaced")
 
 

@@ -30,8 +30,8 @@ def test_a_model_folder_is_refused_by_llamacpp(tmp_path):
 
 def test_llamacpp_answers_the_same_prompt_tokens_as_hf():
     need("llama_cpp", LLAMACPP_HINT)
-    from summariser.backends.registry import get_backend
     from summariser.backends.chat import encode_conversation
+    from summariser.backends.registry import get_backend
 
     lc = get_backend(ModelConfig(backend="llamacpp"))
     hf = get_backend(ModelConfig(backend="hf"))

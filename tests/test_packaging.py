@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
-                           str(ROOT), "-w", str(out)], capture_output=True, text=True, timeout=300)
+                           str(ROOT), "-w", str(out)], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     return next(out.glob("summariser-*.whl"))
 
@@ -59,7 +59,8 @@ except ConfigError as exc:
 """
     env = {k: v for k, v in os.environ.items() if k != "SUMMARISER_DATA"}
     env["PYTHONPATH"] = str(site)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env,
+                          check=False)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith(str(site))  # the unpacked wheel, not the checkout

@@ -68,8 +68,8 @@ def test_a_model_written_bluf_through_the_server_passes_the_checks(served_settin
 def test_the_server_answers_as_llama_cpp_in_process_does(served_settings):
     # Same engine, same GGUF, same prompt tokens, greedy: the same answers, also when sent in parallel
     # (llama-cpp-python's server queues them).
-    from summariser.backends.registry import get_backend
     from summariser.backends.llamacpp import LlamaCppBackend
+    from summariser.backends.registry import get_backend
 
     need("llama_cpp", "the llamacpp extra")
     served = get_backend(served_settings().model.model_copy(update={"concurrency": 4}))

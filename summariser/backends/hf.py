@@ -138,6 +138,11 @@ class HFBackend(Backend):
         return self._tok
 
     @property
+    def model(self) -> Any:
+        """The loaded transformers model (benchmarks time steps the backend does not take, such as torch.compile)."""
+        return self._model
+
+    @property
     def parameters(self) -> int:
         return int(sum(p.numel() for p in self._model.parameters()))
 

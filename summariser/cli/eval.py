@@ -9,7 +9,14 @@ import typer
 
 from .app import app
 from .options import (
-    ModelOptions, RayCpusOpt, RayGroup, RayOpt, RayWorkersOpt, check_model_file, start_ray, with_model_options,
+    ModelOptions,
+    RayCpusOpt,
+    RayGroup,
+    RayOpt,
+    RayWorkersOpt,
+    check_model_file,
+    start_ray,
+    with_model_options,
 )
 
 EPILOG = """Examples:
@@ -61,10 +68,10 @@ def evaluate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..errors import SummariserError
-    from ..paths import default_cache_dir
     from ..evaluation.report import markdown_table
     from ..evaluation.runner import run_suite
     from ..evaluation.suites import adhoc_suite, load_suite
+    from ..paths import default_cache_dir
 
     err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     cluster = None
