@@ -47,7 +47,8 @@ BackendFactory = Callable[["ModelConfig"], "Backend"]
 _registered: dict[str, BackendFactory] = {}
 # Full-config key -> (load key, backend), most recently used last.
 _loaded: OrderedDict[str, tuple[str, Backend]] = OrderedDict()
-_lock = threading.Lock()  # one load at a time: two threads asking for one model load it once
+_lock = threading.RLock()  # one load at a time (two threads asking for one model load it once); reentrant: a
+# plugin's factory may itself get_backend() the backend it wraps
 
 
 def register_backend(name: str, factory: BackendFactory) -> None:
