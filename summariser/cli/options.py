@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar, get_type_hints
+from typing import Annotated, Any, TypeVar, get_type_hints
 
 import click
 import typer
@@ -56,31 +56,31 @@ class ModelOptions:
     None means "not given": the config file, the environment or the default decides.
     """
 
-    model: Annotated[Optional[str], typer.Option(
+    model: Annotated[str | None, typer.Option(
         "--model", "-m", help="'smollm2' (default), a .gguf file, a HF model folder, or a cached model id.",
         rich_help_panel=MODEL_PANEL)] = None
-    backend: Annotated[Optional[str], typer.Option(
+    backend: Annotated[str | None, typer.Option(
         "--backend", help="hf (transformers) | llamacpp (GGUF via llama-cpp-python, optional) | openai | a plugin's "
         "backend (default: auto: openai with --base-url, llamacpp for a GGUF model where installed, else hf).",
         rich_help_panel=MODEL_PANEL)] = None
-    base_url: Annotated[Optional[str], typer.Option(
+    base_url: Annotated[str | None, typer.Option(
         "--base-url", help="OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1.", rich_help_panel=MODEL_PANEL)] = None
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help=CONFIG_HELP, rich_help_panel=MODEL_PANEL)] = None
-    max_new_tokens: Annotated[Optional[int], typer.Option(
+    config: Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP, rich_help_panel=MODEL_PANEL)] = None
+    max_new_tokens: Annotated[int | None, typer.Option(
         "--max-new-tokens", help="Tokens per model answer.", rich_help_panel=MODEL_PANEL)] = None
-    temperature: Annotated[Optional[float], typer.Option(
+    temperature: Annotated[float | None, typer.Option(
         "--temperature", help="0 = greedy (default).", rich_help_panel=MODEL_PANEL)] = None
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (default 0).", rich_help_panel=MODEL_PANEL)] = None
-    chunk_tokens: Annotated[Optional[int], typer.Option(
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default 0).", rich_help_panel=MODEL_PANEL)] = None
+    chunk_tokens: Annotated[int | None, typer.Option(
         "--chunk-tokens", help="Tokens per chunk (default: from the context window).", rich_help_panel=MODEL_PANEL)] = None
-    overlap: Annotated[Optional[int], typer.Option(
+    overlap: Annotated[int | None, typer.Option(
         "--overlap", help="Tokens shared by neighbouring chunks.", rich_help_panel=MODEL_PANEL)] = None
-    threads: Annotated[Optional[int], typer.Option(
+    threads: Annotated[int | None, typer.Option(
         "--threads", help="CPU threads for torch (default: all cores).", rich_help_panel=MODEL_PANEL)] = None
-    bluf_mode: Annotated[Optional[BlufMode], typer.Option(
+    bluf_mode: Annotated[BlufMode | None, typer.Option(
         "--bluf-mode", help="How the BLUF is written: auto (default: extract with a model under 1B parameters, "
         "else abstract) | extract | compress | abstract (see README).", rich_help_panel=MODEL_PANEL)] = None
-    dtype: Annotated[Optional[Dtype], typer.Option(
+    dtype: Annotated[Dtype | None, typer.Option(
         "--dtype", help="hf backend: auto (default: bfloat16 where the CPU has native bf16, else float32) | "
         "float32 | bfloat16.", rich_help_panel=MODEL_PANEL)] = None
 

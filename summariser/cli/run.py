@@ -85,8 +85,8 @@ def run(
     from .progress import BatchProgress
 
     err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
-    format = OutputFormat(format).value  # type: ignore[assignment]  # the plain string from here on
-    if out is None and format == "both":
+    fmt = OutputFormat(format).value
+    if out is None and fmt == "both":
         err.print("[red]error:[/] --format both needs --out (two files per document)")
         raise typer.Exit(2)
     try:
@@ -104,7 +104,7 @@ def run(
 
     def show(outcome, brief) -> None:
         if out is None and brief is not None:
-            text = render(brief, formats_of(format)[0])  # type: ignore[arg-type]
+            text = render(brief, formats_of(fmt)[0])  # type: ignore[arg-type]
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
 
@@ -127,7 +127,7 @@ def run(
             cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
             executor = cluster  # type: ignore[assignment]
         with progress:
-            for outcome in run_batch(items, None, folder, format, combine, force, on_brief=show,  # type: ignore[arg-type]
+            for outcome in run_batch(items, None, folder, fmt, combine, force, on_brief=show,  # type: ignore[arg-type]
                                      executor=executor, settings=settings_key(settings)):
                 tally.add(outcome)
                 progress.document_done(outcome)
