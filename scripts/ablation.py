@@ -11,10 +11,10 @@ import argparse
 import json
 from pathlib import Path
 
-from summariser.backends.hf import default_cache_dir
 from summariser.config import load_settings
 from summariser.evaluation.runner import run_suite
 from summariser.evaluation.suites import load_suite
+from summariser.paths import default_cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

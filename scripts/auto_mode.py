@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from summariser.backends.hf import default_gguf
+from summariser.backends.gguf import default_gguf
 from summariser.backends.llamacpp_server import llama_server
 from summariser.brief import Brief
 from summariser.config import load_settings

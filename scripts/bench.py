@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -109,7 +108,7 @@ def vm_hwm_mb() -> float:
 def child_cold(backend_name: str) -> dict[str, float]:
     """Import, load the default model on a backend, answer one token: what a one-off `brief run` waits for."""
     t0 = time.perf_counter()
-    from summariser.backends.base import get_backend
+    from summariser.backends.registry import get_backend
     from summariser.config import load_settings
 
     settings = load_settings(model={"backend": backend_name})
@@ -149,7 +148,7 @@ def run_child(name: str, arg: str = "") -> dict[str, Any]:
 def served_default() -> Iterator[str | None]:
     """llama.cpp's server on the default GGUF (yields its URL), or None without the extra."""
     try:
-        from summariser.backends.hf import default_gguf
+        from summariser.backends.gguf import default_gguf
         from summariser.backends.llamacpp_server import llama_server
         from summariser.errors import ConfigError
 
@@ -263,8 +262,9 @@ def decode_speed(generate: Callable[[list[dict[str, str]], int], Any], conversat
 
 
 def bench_decode(docs: list[str], url: str | None, tokens: int = DECODE_TOKENS) -> list[dict[str, Any]]:
-    from summariser.backends.base import get_backend
-    from summariser.backends.hf import default_gguf, encode_conversation
+    from summariser.backends.chat import encode_conversation
+    from summariser.backends.gguf import default_gguf
+    from summariser.backends.registry import get_backend
     from summariser.config import GenerationConfig
     from summariser.errors import SummariserError
     from summariser.llm import to_conversation
@@ -324,11 +324,11 @@ def compiled_hf_decode(conv: list[dict[str, str]], tokens: int) -> dict[str, Any
     import torch
     from transformers import CompileConfig
 
-    from summariser.backends.base import get_backend
-    from summariser.backends.hf import encode_conversation
+    from summariser.backends.chat import encode_conversation
+    from summariser.backends.registry import get_backend
 
     backend = get_backend(settings_for("hf").model)
-    model, tok = backend._model, backend.tokenizer()  # noqa: SLF001 - the step under test is not in the backend
+    model, tok = backend.model, backend.tokenizer()  # the step under test is not in the backend
     compile_config = CompileConfig(mode="default", dynamic=False)
     compile_config._compile_all_devices = True  # transformers compiles on GPUs only unless told
     ids = torch.tensor([encode_conversation(tok, conv)])
@@ -359,7 +359,7 @@ def bench_langchain(docs: list[str], references: list[str]) -> dict[str, Any]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
 
-    from summariser.backends.hf import default_gguf
+    from summariser.backends.gguf import default_gguf
 
     gguf = default_gguf()
     t = time.perf_counter()
@@ -396,7 +396,7 @@ def bench_llamacpp_peer(docs: list[str], references: list[str]) -> dict[str, Any
         from llama_cpp import Llama
     except ImportError:
         return {"skipped": "llama-cpp-python not installed (bash scripts/install_llamacpp.sh; compiles ~4 min)"}
-    from summariser.backends.hf import default_gguf
+    from summariser.backends.gguf import default_gguf
 
     t = time.perf_counter()
     llm = Llama(model_path=str(default_gguf()), n_ctx=2048, n_threads=os.cpu_count(), verbose=False, seed=0)
@@ -516,11 +516,9 @@ def publish(results: dict[str, Any], readme: bool) -> None:
     (out / "latest.md").write_text(markdown(results))
     print(markdown(results))
     if readme:
-        path = ROOT / "README.md"
-        table = markdown(results).replace("# Benchmark", "#### Benchmark", 1).strip()
-        text = re.sub(r"(<!-- bench:start -->\n).*?(\n<!-- bench:end -->)", lambda m: m.group(1) + table + m.group(2),
-                      path.read_text(encoding="utf-8"), flags=re.DOTALL)
-        path.write_text(text, encoding="utf-8")
+        from readme_sections import update_readme  # scripts/readme_sections.py
+
+        update_readme("bench", markdown(results).replace("# Benchmark", "#### Benchmark", 1))
         print("README.md: benchmark table replaced")
 
 

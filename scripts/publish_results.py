@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from readme_sections import update_readme  # scripts/readme_sections.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,12 +21,8 @@ def main() -> None:
         text = re.sub(r"^# ", "#### ", text, flags=re.MULTILINE)
         report = summary.parent / "report.html"  # the actors and judgments runs have no HTML report
         blocks.append(f"{text}\n\nFull report: `{report.relative_to(ROOT)}`." if report.is_file() else text)
-    readme = ROOT / "README.md"
     body = "### Published results\n\nCommands and details: `eval/results/README.md`.\n\n" + "\n\n".join(blocks)
-    text = readme.read_text(encoding="utf-8")
-    text = re.sub(r"<!-- results:start -->.*?<!-- results:end -->",
-                  lambda _: f"<!-- results:start -->\n{body}\n<!-- results:end -->", text, flags=re.DOTALL)
-    readme.write_text(text, encoding="utf-8")
+    update_readme("results", body)
     print(f"README.md: {len(blocks)} result table(s)")
 
 

@@ -115,11 +115,9 @@ def main() -> None:
     args.out.with_suffix(".md").write_text(text)
     print(text)
     if args.readme:
-        readme = ROOT / "README.md"
-        body = readme.read_text(encoding="utf-8")
-        body = re.sub(r"(<!-- ray:start -->\n).*?(<!-- ray:end -->)", lambda m: m.group(1) + text + m.group(2), body,
-                      flags=re.S)
-        readme.write_text(body, encoding="utf-8")
+        from readme_sections import update_readme  # scripts/readme_sections.py
+
+        update_readme("ray", text)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from readme_sections import update_readme  # scripts/readme_sections.py
+
 from summariser.config import load_settings
 from summariser.load import load_file
 from summariser.pipeline import Summariser
@@ -25,11 +27,7 @@ def main() -> None:
     (ROOT / "docs" / "example-brief.json").write_text(brief.model_dump_json(indent=2) + "\n", encoding="utf-8")
     # Demote headings so the example nests under the README's own section.
     nested = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", md, flags=re.MULTILINE)
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    block = f"<!-- example:start -->\n{nested.strip()}\n<!-- example:end -->"
-    text = re.sub(r"<!-- example:start -->.*?<!-- example:end -->", lambda _: block, text, flags=re.DOTALL)
-    readme.write_text(text, encoding="utf-8")
+    update_readme("example", nested.strip())
     print(f"wrote docs/example-brief.md and README.md ({brief.provenance.seconds:.1f} s)")
 
 

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -127,10 +126,9 @@ def main() -> None:
     (OUT / "web.md").write_text(md, encoding="utf-8")
     print(md)
     if args.readme:
-        readme = ROOT / "README.md"
-        text = re.sub(r"(<!-- web-timings:start -->\n).*?(<!-- web-timings:end -->)",
-                      lambda m: m.group(1) + md + m.group(2), readme.read_text(encoding="utf-8"), flags=re.DOTALL)
-        readme.write_text(text, encoding="utf-8")
+        from readme_sections import update_readme  # scripts/readme_sections.py
+
+        update_readme("web-timings", md)
 
 
 def markdown(r: dict[str, Any]) -> str:

@@ -11,12 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
 DEFAULT_MODEL = "smollm2"
 CONFIG_ENV = "SUMMARISER_CONFIG"
+# The folder of data too large to ship (FRANK), named by suites as ${SUMMARISER_DATA}/...; not a setting.
+DATA_ENV = "SUMMARISER_DATA"
 
 
 class GenerationConfig(BaseModel):
@@ -59,10 +61,11 @@ class ModelConfig(BaseModel):
         description="'smollm2' (default), a local HF folder, a .gguf file, a cached hub id, "
         "or a model name on an OpenAI-compatible server.",
     )
-    backend: Literal["auto", "hf", "llamacpp", "openai"] = Field(
+    backend: str = Field(
         "auto",
         description="auto: openai when base_url is set; llamacpp for a GGUF model (the default is one) when the "
-        "llamacpp extra is installed (faster where the model writes, measured in bench/results); else hf.",
+        "llamacpp extra is installed (faster where the model writes, measured in bench/results); else hf. "
+        "Or a backend a plugin adds (entry-point group 'summariser.backends').",
     )
     base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     api_key_env: str = Field(
@@ -97,6 +100,14 @@ class ModelConfig(BaseModel):
         "examples) across calls instead of recomputing it for every prompt (hf backend).",
     )
     cache_dir: Path | None = Field(None, description="Where converted weights are cached.")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        # Checked against the registry, not a fixed list, so plugins' backends are valid names.
+        from .backends.registry import check_backend_name  # here: the registry imports this module
+
+        return check_backend_name(value)
 
 
 class BriefConfig(BaseModel):
@@ -254,7 +265,7 @@ def _env_overrides() -> dict[str, Any]:
     """Environment values as a nested dict, so they can sit between the file and the flags."""
     nested: dict[str, Any] = {}
     for key, value in sorted(os.environ.items()):
-        if not key.startswith("SUMMARISER_") or key == CONFIG_ENV:
+        if not key.startswith("SUMMARISER_") or key in (CONFIG_ENV, DATA_ENV):
             continue
         parts = key[len("SUMMARISER_") :].lower().split("__")
         if len(parts) == 1 and parts[0] in Settings.model_fields:

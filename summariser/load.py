@@ -74,7 +74,8 @@ def _doc_id(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
 
 
-def _finish(name: str, text: str, meta: dict[str, object] | None = None, doc_id: str | None = None) -> Document:
+def make_document(name: str, text: str, meta: dict[str, object] | None = None, doc_id: str | None = None) -> Document:
+    """A `Document` of text from anywhere (a file, a JSONL line, pasted text): cleaned, and refused when empty."""
     text = clean_text(text)
     if not text:
         raise DocumentError(f"{name}: no text found (empty document)")
@@ -150,7 +151,7 @@ def documents_from_bytes(
             out.append(LoadFailure(item.name, item.error or "unreadable"))
             continue
         try:
-            out.append(_finish(item.name, item.parsed.text, {**meta, **item.parsed.meta}))
+            out.append(make_document(item.name, item.parsed.text, {**meta, **item.parsed.meta}))
         except DocumentError as exc:
             if item.name == name:
                 raise
@@ -240,7 +241,7 @@ def iter_jsonl(
         doc_id = str(raw_id) if raw_id is not None else None
         meta = {k: v for k, v in row.items() if k != text_field}
         try:
-            yield _finish(doc_id or where, value, meta, doc_id=doc_id)
+            yield make_document(doc_id or where, value, meta, doc_id=doc_id)
         except DocumentError as exc:
             yield LoadFailure(where, str(exc).split(": ", 1)[-1])
 
@@ -457,7 +458,7 @@ def read_stdin(stream: IO[bytes] | IO[str] | Iterable[str] | None, max_bytes: in
         data = data.encode("utf-8", errors="surrogateescape")
     if len(data) > max_bytes:
         raise DocumentError(f"stdin: standard input is over the {max_bytes / 1e6:.0f} MB limit")
-    return _finish("stdin", decode_bytes(data, "stdin"))
+    return make_document("stdin", decode_bytes(data, "stdin"))
 
 
 def iter_documents(

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from . import __version__
 from .actors import select_actors
 from .roles import checked_role
-from .backends.base import Backend, backend_name, get_backend
+from .backends.base import Backend
+from .backends.registry import backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model
@@ -36,7 +37,7 @@ from .summarise import compress_sentences, map_chunks
 
 
 @dataclass(frozen=True)
-class Progress:
+class ProgressEvent:
     """A progress event: `done` of `total` steps in `stage`.
 
     Stages: prepare (steps are the chunks of the document named in `detail`, analysed without the
@@ -50,7 +51,7 @@ class Progress:
     detail: str = ""
 
 
-ProgressFn = Callable[[Progress], None]
+ProgressFn = Callable[[ProgressEvent], None]
 # From this many chunks on, a text without headings is treated as sections of one chunk each.
 LONG_DOCUMENT_CHUNKS = 3
 
@@ -137,7 +138,7 @@ class Summariser:
             if should_stop and should_stop():
                 raise Cancelled("cancelled")
             if progress:
-                progress(Progress("prepare", done, len(chunks), document.name))
+                progress(ProgressEvent("prepare", done, len(chunks), document.name))
             found = analyse(chunk.text, start=len(unique), doc_index=doc_index, section=section)
             section = found[-1].section if found else section
             fresh = []  # chunk overlap, and documents themselves, repeat sentences: each counts once
@@ -155,7 +156,7 @@ class Summariser:
             where = {x.index: n + 1 for n, part in enumerate(per_chunk) for x in part}
             unique = [replace(x, section=where.get(x.index, 0)) for x in unique]
         if progress:
-            progress(Progress("prepare", len(chunks), len(chunks), document.name))
+            progress(ProgressEvent("prepare", len(chunks), len(chunks), document.name))
         return Prepared(document, chunks, per_chunk, unique, len(regions), regions)
 
     # -- the whole run -----------------------------------------------------------------------
@@ -195,14 +196,14 @@ class Summariser:
         def tick(count: int, stage: str) -> None:
             nonlocal done
             done += 1
-            report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
+            report(ProgressEvent(stage, min(done, total), total, f"{count} prompt(s)"))
 
-        report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
+        report(ProgressEvent("summarise", 0, total, f"{total_chunks} chunk(s)"))
         chosen: list[Sentence] = []
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
-                on_notes=lambda notes: [report(Progress("note", done, total, n)) for n in notes],
+                on_notes=lambda notes: [report(ProgressEvent("note", done, total, n)) for n in notes],
             )
         else:
             if should_stop and should_stop():
@@ -216,14 +217,14 @@ class Summariser:
                 bluf_text = " ".join(tidy(s.text) for s in chosen)
         if should_stop and should_stop():
             raise Cancelled("cancelled")
-        report(Progress("details", done, total, "judgments, actors and implications"))
+        report(ProgressEvent("details", done, total, "judgments, actors and implications"))
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
                                        actors=language.english), docs)  # no parse debris presented as actors
         if len(docs) > 1:
             brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
         if cfg.brief.details:
             tick(1, "details")
-        report(Progress("done", total, total))
+        report(ProgressEvent("done", total, total))
         brief.provenance.seconds = round(time.perf_counter() - started, 2)
         return brief
 

@@ -30,8 +30,8 @@ def test_a_model_folder_is_refused_by_llamacpp(tmp_path):
 
 def test_llamacpp_answers_the_same_prompt_tokens_as_hf():
     need("llama_cpp", LLAMACPP_HINT)
-    from summariser.backends.base import get_backend
-    from summariser.backends.hf import encode_conversation
+    from summariser.backends.chat import encode_conversation
+    from summariser.backends.registry import get_backend
 
     lc = get_backend(ModelConfig(backend="llamacpp"))
     hf = get_backend(ModelConfig(backend="hf"))
@@ -47,7 +47,7 @@ def test_llamacpp_answers_the_same_prompt_tokens_as_hf():
 def test_both_gguf_backends_know_the_size_and_can_run_past_the_end_token():
     # ignore_eos exists for throughput benchmarks (scripts/bench.py): decode a fixed number of tokens.
     need("llama_cpp", LLAMACPP_HINT)
-    from summariser.backends.base import get_backend
+    from summariser.backends.registry import get_backend
 
     lc = get_backend(ModelConfig(backend="llamacpp"))
     hf = get_backend(ModelConfig(backend="hf"))
@@ -62,7 +62,7 @@ def test_both_gguf_backends_know_the_size_and_can_run_past_the_end_token():
 
 
 def test_auto_runs_gguf_models_on_llamacpp_where_it_is_installed(monkeypatch):
-    from summariser.backends import base
+    from summariser.backends import registry as base
 
     monkeypatch.setattr(base, "llamacpp_installed", lambda: True)
     assert base.backend_name(ModelConfig()) == "llamacpp"  # the default model is a GGUF file

@@ -6,7 +6,7 @@ import pytest
 
 from summariser.errors import Cancelled
 from summariser.load import Document
-from summariser.pipeline import Progress, Summariser
+from summariser.pipeline import ProgressEvent, Summariser
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def small_chunks(tiny_settings):
 
 
 def test_prepare_reports_every_chunk(small_chunks, seed_text):
-    events: list[Progress] = []
+    events: list[ProgressEvent] = []
     prepared = small_chunks.prepare(Document("s", "seed.txt", seed_text), progress=events.append)
     n = len(prepared.chunks)
     assert n > 3
@@ -26,7 +26,7 @@ def test_prepare_reports_every_chunk(small_chunks, seed_text):
 
 
 def test_cancel_is_honoured_between_chunks(small_chunks, seed_text):
-    events: list[Progress] = []
+    events: list[ProgressEvent] = []
     with pytest.raises(Cancelled):
         small_chunks.prepare(
             Document("s", "seed.txt", seed_text), progress=events.append, should_stop=lambda: len(events) >= 3
@@ -35,7 +35,7 @@ def test_cancel_is_honoured_between_chunks(small_chunks, seed_text):
 
 
 def test_brief_reports_preparation_then_model_steps(small_chunks, seed_text):
-    events: list[Progress] = []
+    events: list[ProgressEvent] = []
     small_chunks.brief(Document("s", "seed.txt", seed_text), progress=events.append)
     stages = [e.stage for e in events]
     assert stages[0] == "prepare" and stages[-1] == "done"

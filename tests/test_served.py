@@ -18,7 +18,7 @@ KEY = "served-test-key-5f3a"
 @pytest.fixture(scope="module")
 def server_url():
     need("llama_cpp.server", "the llamacpp extra with its server (bash scripts/test.sh installs it)")
-    from summariser.backends.hf import default_gguf
+    from summariser.backends.gguf import default_gguf
     from summariser.backends.llamacpp_server import llama_server
 
     with llama_server(default_gguf(), alias="smollm2", api_key=KEY) as url:
@@ -68,8 +68,8 @@ def test_a_model_written_bluf_through_the_server_passes_the_checks(served_settin
 def test_the_server_answers_as_llama_cpp_in_process_does(served_settings):
     # Same engine, same GGUF, same prompt tokens, greedy: the same answers, also when sent in parallel
     # (llama-cpp-python's server queues them).
-    from summariser.backends.base import get_backend
     from summariser.backends.llamacpp import LlamaCppBackend
+    from summariser.backends.registry import get_backend
 
     need("llama_cpp", "the llamacpp extra")
     served = get_backend(served_settings().model.model_copy(update={"concurrency": 4}))

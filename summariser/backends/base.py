@@ -1,17 +1,16 @@
-"""The backend interface and the registry of backend names."""
+"""The backend interface. The registry of backend names is `registry.py` (this module imports no backend)."""
 
 from __future__ import annotations
 
-import importlib.util
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from functools import lru_cache
+from typing import Any, ClassVar
 
 from ..config import GenerationConfig, ModelConfig
-from ..errors import ConfigError
+from .chat import Conversation
 
-# A chat conversation: [{"role": "system"|"user"|"assistant", "content": "..."}]
-Conversation = list[dict[str, str]]
+__all__ = ["Backend", "Conversation"]
 
 
 class Backend(ABC):
@@ -19,6 +18,12 @@ class Backend(ABC):
 
     name: str = "base"
     model_id: str = "unknown"
+    config: ModelConfig
+
+    #: The `ModelConfig` fields that decide what is loaded (weights, tokenizer, connection). Two configs
+    #: equal on these share one loaded backend (`with_config`), so changing e.g. `batch_size` does not
+    #: load the model again. None (the safe default for plugins): every field.
+    load_fields: ClassVar[tuple[str, ...] | None] = None
 
     @property
     @abstractmethod
@@ -50,54 +55,18 @@ class Backend(ABC):
         """The model's parameter count, when known (decides what `auto` modes give the model)."""
         return None
 
-
-_REGISTRY: dict[str, Callable[[ModelConfig], Backend]] = {}
-
-
-def register_backend(name: str, factory: Callable[[ModelConfig], Backend]) -> None:
-    """Make a backend available under `name` (plugins call this)."""
-    _REGISTRY[name] = factory
-
-
-def _builtin() -> None:
-    if "hf" not in _REGISTRY:
-        from .hf import HFBackend
-        from .llamacpp import LlamaCppBackend
-        from .openai_compat import OpenAIBackend
-
-        register_backend("hf", HFBackend)
-        register_backend("llamacpp", LlamaCppBackend)
-        register_backend("openai", OpenAIBackend)
+    def with_config(self, config: ModelConfig) -> Backend:
+        """This loaded backend answering under `config`, which differs from its own only outside
+        `load_fields`: a shallow copy that shares the loaded model and reads the new settings."""
+        clone = copy.copy(self)
+        clone.config = config
+        return clone
 
 
-def backend_name(config: ModelConfig) -> str:
-    """The backend a model config resolves to. 'auto': openai when a server URL is set; llamacpp for a
-    GGUF model (the default is one) when the llamacpp extra is installed; else hf."""
-    if config.backend != "auto":
-        return config.backend
-    if config.base_url:
-        return "openai"
-    from .hf import DEFAULT_ALIASES
+def __getattr__(name: str) -> Any:
+    # The registry used to live here; `from summariser.backends.base import get_backend` keeps working.
+    if name in {"get_backend", "register_backend", "backend_name", "llamacpp_installed"}:
+        from . import registry
 
-    gguf = config.name.lower() in DEFAULT_ALIASES or config.name.lower().endswith(".gguf")
-    return "llamacpp" if gguf and llamacpp_installed() else "hf"
-
-
-def llamacpp_installed() -> bool:
-    """Whether the llamacpp extra (llama-cpp-python) is importable, without importing it."""
-    return importlib.util.find_spec("llama_cpp") is not None
-
-
-@lru_cache(maxsize=4)
-def _cached(config_json: str) -> Backend:
-    config = ModelConfig.model_validate_json(config_json)
-    _builtin()
-    name = backend_name(config)
-    if name not in _REGISTRY:
-        raise ConfigError(f"unknown backend {name!r}; choose from {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](config)
-
-
-def get_backend(config: ModelConfig) -> Backend:
-    """The backend for `config`, loaded once per process and shared by every caller."""
-    return _cached(config.model_dump_json())
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

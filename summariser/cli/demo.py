@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .options import ConfigOpt, build_settings
 
 
@@ -25,7 +25,7 @@ def demo(
     from ..web import serve
 
     try:
-        settings = build_settings(config, model=model[0] if model else None)
+        settings = build_settings(config=config, model=model[0] if model else None)
     except SummariserError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

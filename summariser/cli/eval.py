@@ -7,11 +7,16 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .options import (
-    BackendOpt, BaseUrlOpt, BlufModeOpt, ChunkOpt, ConfigOpt, DtypeOpt, MaxNewOpt, ModelOpt, OverlapOpt, RayCpusOpt,
-    RayGroup, RayOpt, RayWorkersOpt, SeedOpt, TempOpt, ThreadsOpt,
-    build_settings, check_model_file, start_ray,
+    ModelOptions,
+    RayCpusOpt,
+    RayGroup,
+    RayOpt,
+    RayWorkersOpt,
+    check_model_file,
+    start_ray,
+    with_model_options,
 )
 
 EPILOG = """Examples:
@@ -27,7 +32,8 @@ EPILOG = """Examples:
   brief eval --suite frank-cnndm --ray                  # briefs spread over a local Ray instance
 
 Briefs are cached by document, model and settings (~/.cache/summariser/briefs): re-scoring never
-regenerates, and an interrupted run resumes where it stopped. Suites live in eval/suites/.
+regenerates, and an interrupted run resumes where it stopped. Suites live in eval/suites/ (shipped
+in the package); the FRANK suites read ${SUMMARISER_DATA} (default: ../shared/data beside a checkout).
 """
 
 eval_app = typer.Typer(help="Score briefs against reference summaries (ROUGE, baselines, peers, CIs).",
@@ -36,6 +42,7 @@ app.add_typer(eval_app, name="eval")
 
 
 @eval_app.callback()
+@with_model_options
 def evaluate(
     ctx: typer.Context,
     suite: Optional[str] = typer.Option(None, "--suite", "-s", help="Suite name in eval/suites/ or a TOML path."),
@@ -46,21 +53,10 @@ def evaluate(
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Only the first N documents."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Run folder (default: runs/SUITE-MODEL-SETTINGS)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Brief cache (default ~/.cache/summariser/briefs)."),
-    model: Optional[str] = ModelOpt,
-    backend: Optional[str] = BackendOpt,
-    base_url: Optional[str] = BaseUrlOpt,
-    config: Optional[Path] = ConfigOpt,
-    max_new_tokens: Optional[int] = MaxNewOpt,
-    temperature: Optional[float] = TempOpt,
-    seed: Optional[int] = SeedOpt,
-    chunk_tokens: Optional[int] = ChunkOpt,
-    overlap: Optional[int] = OverlapOpt,
-    threads: Optional[int] = ThreadsOpt,
-    bluf_mode: Optional[str] = BlufModeOpt,
-    dtype: Optional[str] = DtypeOpt,
     ray: Optional[str] = RayOpt,
     ray_workers: Optional[int] = RayWorkersOpt,
     ray_cpus: int = RayCpusOpt,
+    options: ModelOptions = ModelOptions(),
 ) -> None:
     """Run an evaluation suite and write per-document scores, a summary and an HTML report."""
     if ctx.invoked_subcommand:
@@ -71,11 +67,11 @@ def evaluate(
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from ..backends.hf import default_cache_dir
     from ..errors import SummariserError
     from ..evaluation.report import markdown_table
     from ..evaluation.runner import run_suite
     from ..evaluation.suites import adhoc_suite, load_suite
+    from ..paths import default_cache_dir
 
     err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
     cluster = None
@@ -83,8 +79,7 @@ def evaluate(
         err.print("[red]error:[/] give --suite NAME or --data FILE.jsonl (see brief eval --help)")
         raise typer.Exit(2)
     try:
-        settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads, bluf_mode, dtype)
+        settings = options.settings()
         check_model_file(settings)
         chosen = load_suite(suite) if suite else adhoc_suite(data, text_field, ref_field, limit)  # type: ignore[arg-type]
         if limit:

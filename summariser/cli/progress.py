@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..batch import Outcome
-from ..pipeline import Progress as Event
+from ..pipeline import ProgressEvent
 
 
 class BatchProgress:
@@ -36,7 +36,7 @@ class BatchProgress:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.bar.__exit__(kind, exc, tb)
 
-    def on_event(self, event: Event) -> None:
+    def on_event(self, event: ProgressEvent) -> None:
         """Pipeline progress for the current document."""
         label = "model calls" if event.stage == "done" else event.stage
         self.bar.update(self.steps, completed=event.done, total=event.total, description=f"{label:<11}")

@@ -9,30 +9,20 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .options import (
-    BackendOpt,
-    BaseUrlOpt,
-    BlufModeOpt,
-    ChunkOpt,
-    ConfigOpt,
-    DtypeOpt,
     FollowLinksOpt,
     MaxMbOpt,
-    MaxNewOpt,
-    ModelOpt,
-    OverlapOpt,
+    ModelOptions,
+    OutputFormat,
     ParseTimeoutOpt,
     RayCommand,
     RayCpusOpt,
     RayOpt,
     RayWorkersOpt,
-    SeedOpt,
-    TempOpt,
-    ThreadsOpt,
-    build_settings,
     check_model_file,
     start_ray,
+    with_model_options,
 )
 
 EPILOG = """Examples:
@@ -67,10 +57,11 @@ Formats (sniffed from the bytes): .txt .md .rst, .html, .pdf, .docx, .eml, .mbox
 
 
 @app.command(cls=RayCommand, epilog=EPILOG)
+@with_model_options
 def run(
     paths: list[str] = typer.Argument(..., help="Files (text, HTML, PDF, Word, e-mail, JSONL), folders, globs, URLs, or - for stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the briefs (default: print to stdout)."),
-    format: str = typer.Option("md", "--format", "-f", help="md | json | both."),
+    format: OutputFormat = typer.Option(OutputFormat.md, "--format", "-f", help="md: Markdown | json | both (needs --out)."),
     combine: bool = typer.Option(False, "--combine", help="One brief over all documents (a pile of reports), dated ones oldest first."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field naming the document."),
@@ -82,18 +73,7 @@ def run(
     ray: Optional[str] = RayOpt,
     ray_workers: Optional[int] = RayWorkersOpt,
     ray_cpus: int = RayCpusOpt,
-    model: Optional[str] = ModelOpt,
-    backend: Optional[str] = BackendOpt,
-    base_url: Optional[str] = BaseUrlOpt,
-    config: Optional[Path] = ConfigOpt,
-    max_new_tokens: Optional[int] = MaxNewOpt,
-    temperature: Optional[float] = TempOpt,
-    seed: Optional[int] = SeedOpt,
-    chunk_tokens: Optional[int] = ChunkOpt,
-    overlap: Optional[int] = OverlapOpt,
-    threads: Optional[int] = ThreadsOpt,
-    bluf_mode: Optional[str] = BlufModeOpt,
-    dtype: Optional[str] = DtypeOpt,
+    options: ModelOptions = ModelOptions(),
 ) -> None:
     """Write a brief of each document (or one over all with --combine)."""
     from rich.console import Console
@@ -105,16 +85,13 @@ def run(
     from .progress import BatchProgress
 
     err = Console(stderr=True, soft_wrap=True)  # one error, one line: never wrapped at 80 columns
-    if format not in ("md", "json", "both"):
-        err.print(f"[red]error:[/] --format must be md, json or both, not {escape(repr(format))}")
-        raise typer.Exit(2)
-    if out is None and format == "both":
+    fmt = OutputFormat(format).value
+    if out is None and fmt == "both":
         err.print("[red]error:[/] --format both needs --out (two files per document)")
         raise typer.Exit(2)
     try:
-        settings = build_settings(config, model, backend, base_url, max_new_tokens, temperature, seed,
-                                  chunk_tokens, overlap, threads, bluf_mode, dtype,
-                                  load={"follow_links": follow_links, "parse_timeout_s": parse_timeout, "max_mb": max_mb})
+        settings = options.settings(load={"follow_links": follow_links, "parse_timeout_s": parse_timeout,
+                                          "max_mb": max_mb})
         check_model_file(settings)
     except SummariserError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
@@ -127,7 +104,7 @@ def run(
 
     def show(outcome, brief) -> None:
         if out is None and brief is not None:
-            text = render(brief, formats_of(format)[0])  # type: ignore[arg-type]
+            text = render(brief, formats_of(fmt)[0])  # type: ignore[arg-type]
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
 
@@ -150,7 +127,7 @@ def run(
             cluster = start_ray(err, settings, ray, ray_workers, ray_cpus)
             executor = cluster  # type: ignore[assignment]
         with progress:
-            for outcome in run_batch(items, None, folder, format, combine, force, on_brief=show,  # type: ignore[arg-type]
+            for outcome in run_batch(items, None, folder, fmt, combine, force, on_brief=show,  # type: ignore[arg-type]
                                      executor=executor, settings=settings_key(settings)):
                 tally.add(outcome)
                 progress.document_done(outcome)

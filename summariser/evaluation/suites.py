@@ -1,7 +1,13 @@
-"""Evaluation suites: small TOML files in `eval/suites/`, or an ad-hoc JSONL file."""
+"""Evaluation suites: small TOML files in `eval/suites/` (shipped in the package), or an ad-hoc JSONL file.
+
+A suite names its files relative to itself, or through an environment variable: `${SUMMARISER_DATA}/x.jsonl`
+is x.jsonl in the folder of data too large to ship (FRANK; default `../shared/data` beside a checkout).
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,8 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..config import DATA_ENV
 from ..errors import ConfigError
 from ..load import json_lines
+from ..paths import resource, shared_data_dir
 from .scoring import ROUGE_TYPES
 
 ScoredPart = Literal["bluf", "bluf+judgments", "all"]
@@ -29,7 +37,8 @@ class Suite(BaseModel):
         "rouge: briefs of single documents against references; actors: key actors against the actor gold; "
         "judgments: sentence classifiers against the judgments check set (no briefs); pile: briefs of "
         "groups of documents against their joined references, with coverage."))
-    data: Path = Field(description="JSONL file; relative paths are relative to the suite file.")
+    data: Path = Field(description="JSONL file; relative paths are relative to the suite file; "
+                       "${SUMMARISER_DATA} (or any ${VARIABLE}) is replaced by the variable's value.")
     documents: list[Path] = Field(default_factory=list, description=(
         "actors: where the gold's articles are, joined by id: JSONL files (id_field, text_field) and "
         "text files or folders of them (id = file name without extension)."))
@@ -69,8 +78,31 @@ class BadRow:
 
 
 def suites_dir() -> Path:
-    """The repository's `eval/suites/` folder."""
-    return Path(__file__).resolve().parents[2] / "eval" / "suites"
+    """The suites folder: the package's copy (a wheel install), else the repository's `eval/suites/`."""
+    return resource("eval", "suites")
+
+
+_VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def expand_path(value: str, suite: str) -> Path:
+    """A suite's path with `${VARIABLE}` replaced; an unset variable is a one-line `ConfigError`."""
+
+    def value_of(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name == DATA_ENV:
+            folder = shared_data_dir()
+            if folder is None:
+                raise ConfigError(f"suite {suite} reads {value}, but {DATA_ENV} is not set: point it at the folder "
+                                  f"of the FRANK data (../shared/data beside a checkout)")
+            if not folder.is_dir():
+                raise ConfigError(f"suite {suite} reads {value}, but {DATA_ENV}={folder} is not a folder")
+            return str(folder)
+        if name not in os.environ:
+            raise ConfigError(f"suite {suite} reads {value}, but the environment variable {name} is not set")
+        return os.environ[name]
+
+    return Path(_VARIABLE.sub(value_of, value)).expanduser()
 
 
 def load_suite(name_or_path: str) -> Suite:
@@ -83,6 +115,10 @@ def load_suite(name_or_path: str) -> Suite:
         raise ConfigError(f"no suite {name_or_path!r}; known suites: {', '.join(known)}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data.get("data"), str):
+            data["data"] = expand_path(data["data"], path.stem)
+        if isinstance(data.get("documents"), list):
+            data["documents"] = [expand_path(d, path.stem) if isinstance(d, str) else d for d in data["documents"]]
         suite = Suite.model_validate({"name": path.stem, **data})
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise ConfigError(f"suite {path} is invalid: {exc}") from None

@@ -23,14 +23,15 @@ import gradio as gr  # noqa: E402 - after the setting above
 
 from ..config import Settings
 from ..errors import ConfigError, SummariserError
+from ..paths import resource
 from .downloads import write_downloads
 from .evaluation_tab import evaluation_intro, plot_figures, result_tables
 from .jobs import FILE_KINDS, FILE_TYPES, MAX_FILE_MB, MAX_FILES, BriefJob, Status
 from .views import live_text, notes_html, previous_html, progress_html, results_html
 
-ROOT = Path(__file__).resolve().parents[2]
 STATIC = Path(__file__).resolve().parent / "static"
-RESULTS = ROOT / "eval" / "results"
+RESULTS = resource("eval", "results")  # published results: the package's copy, or the checkout's
+SEEDS = resource("seeds")
 TICK = 0.25  # seconds between redraws of the progress while a job runs
 
 MODES = {
@@ -90,7 +91,7 @@ def rouge_scores(bluf: str, reference: str) -> dict[str, tuple[float, float, flo
 def build_app(settings: Settings, models: list[str] | None = None) -> Any:
     """The Blocks app. `models` are the choices offered (the first is the default)."""
     choices = list(dict.fromkeys([settings.model.name, *(models or [])]))
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    seeds = sorted(SEEDS.glob("*.txt"))
     jobs: dict[str, BriefJob] = {}  # one job per browser session
     model_lock = threading.Lock()  # one brief at a time on the shared model
     downloads_root = Path(tempfile.mkdtemp(prefix="summariser-web-"))
@@ -319,7 +320,7 @@ def warm_up(settings: Settings) -> None:
     from ..load import Document
     from ..pipeline import Summariser
 
-    seed = next(iter(sorted((ROOT / "seeds").glob("*.txt"))), None)
+    seed = next(iter(sorted(SEEDS.glob("*.txt"))), None)
     if seed is None:
         return
     try:
@@ -331,7 +332,7 @@ def warm_up(settings: Settings) -> None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, models: list[str] | None = None,
           block: bool = True) -> Any:
     """Start the demo (bound to localhost unless told otherwise; never shared publicly)."""
-    from ..backends.base import get_backend
+    from ..backends.registry import get_backend
     from ..nlp import load_spacy
 
     # Load now what the first click would otherwise wait for: the model, spaCy, and matplotlib

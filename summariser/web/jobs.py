@@ -18,8 +18,8 @@ from .. import loaders
 from ..brief import Brief
 from ..config import Settings
 from ..errors import Cancelled, ConfigError, ModelNotFoundError, SummariserError
-from ..load import DEFAULT_MAX_BYTES, Document, LoadFailure, _finish, iter_documents
-from ..pipeline import Progress
+from ..load import DEFAULT_MAX_BYTES, Document, LoadFailure, iter_documents, make_document
+from ..pipeline import ProgressEvent
 
 MAX_FILES = 10
 MAX_FILE_MB = 10
@@ -45,7 +45,7 @@ def documents_from(text: str | None, files: list[Any] | None) -> list[Document |
         if len(text) > MAX_CHARS:
             raise SummariserError(f"the pasted text is {len(text):,} characters; the limit is {MAX_CHARS:,}")
         try:
-            items.append(_finish("pasted text", text))
+            items.append(make_document("pasted text", text))
         except SummariserError as exc:
             items.append(LoadFailure("pasted text", str(exc).split(": ", 1)[-1]))
     if files:
@@ -76,7 +76,7 @@ class Status:
     """A snapshot of a job for the page."""
 
     state: State = "reading"
-    stage: str = ""  # the pipeline's current stage (Progress.stage)
+    stage: str = ""  # the pipeline's current stage (ProgressEvent.stage)
     done: int = 0
     total: int = 0
     detail: str = ""
@@ -150,7 +150,7 @@ class BriefJob:
             for key, value in changes.items():
                 setattr(self._status, key, value)
 
-    def _on_progress(self, event: Progress) -> None:
+    def _on_progress(self, event: ProgressEvent) -> None:
         with self._lock:
             if event.stage == "note":
                 self._status.notes.append(event.detail)

@@ -17,7 +17,7 @@ from .jobs import Outcome, Status
 
 SOURCE_CHARS = 100_000  # characters of source shown per brief; the brief itself uses all of it
 
-# Plain-language stage names (the pipeline's Progress.stage values and the job's own states).
+# Plain-language stage names (the pipeline's ProgressEvent.stage values and the job's own states).
 STAGES = {
     "reading": "Reading your text and files",
     "waiting": "Waiting: another brief is being written (one at a time)",

@@ -1,0 +1,5 @@
+"""`python -m summariser.cli` runs the `brief` command line."""
+
+from . import main
+
+main()
