@@ -16,12 +16,12 @@ from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
-from .check import SourceIndex, addresses_model
+from .check import SourceIndex, addresses_model, restate
 from .chunk import Chunk, chunk_size, chunk_text
-from .config import Settings, load_settings
+from .config import GroundingConfig, Settings, load_settings
 from .errors import Cancelled, DocumentError
 from .injection import InjectionDetector, Region
-from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments, restate
+from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments
 from .language import detect
 from .llm import make_chain
 from .load import Document
@@ -80,11 +80,13 @@ def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[S
     return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
 
 
-def corroborated(chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str]) -> list[Corroboration]:
+def corroborated(
+    chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str], min_overlap: float
+) -> list[Corroboration]:
     """The BLUF sentences of a pile that other documents say too, with every document that says it."""
     out = []
     for s in chosen:
-        others = agreeing_documents(s, sentences)
+        others = agreeing_documents(s, sentences, min_overlap)
         if others:
             out.append(Corroboration(statement=s.text, documents=[names[s.doc]] + [names[d] for d in others]))
     return out
@@ -176,7 +178,7 @@ class Summariser:
         sentences = [s for p in prepared for s in p.sentences]
         if not sentences:
             raise DocumentError("no sentences found in the text")
-        source = SourceIndex("\n".join(d.text for d in docs))
+        source = SourceIndex("\n".join(d.text for d in docs), self.settings.grounding)
         warnings: list[str] = []
         language = detect("\n".join(d.text for d in docs))  # the spaCy model and default LLM are English-only
         if language.warning:
@@ -220,7 +222,7 @@ class Summariser:
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
                                        actors=language.english), docs)  # no parse debris presented as actors
         if len(docs) > 1:
-            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
+            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs], cfg.grounding.agreement)
         if cfg.brief.details:
             tick(1, "details")
         report(Progress("done", total, total))
@@ -286,7 +288,8 @@ class Summariser:
         # Judgments are the most salient sentences that assess, explain, intend, predict or attribute a
         # stance, apart from what the BLUF already says; implications need a forward-looking basis.
         ranked = [s for _, s in rank(sentences, cfg.salience)] if cfg.brief.details else []
-        in_bluf = lambda s: overlap(s.text, bluf) >= 0.7  # noqa: E731
+        checks = cfg.grounding
+        in_bluf = lambda s: overlap(s.text, bluf) >= checks.in_bluf  # noqa: E731
         judged = pick_judgments(ranked, in_bluf, cfg.brief.max_judgments, cfg.salience.redundant, sentences)
         used = {(s.doc, s.index) for s, _ in judged}
         forward = pick_implications(
@@ -319,9 +322,9 @@ class Summariser:
 
         judgments = [
             Judgment(
-                statement=restate(answer, s, source) or reading.claim,
+                statement=restate(answer, s, source, checks.judgment_overlap) or reading.claim,
                 likelihood=reading.likelihood,
-                confidence=confidence_of(s, sentences, reading),
+                confidence=confidence_of(s, sentences, reading, checks.corroboration),
                 kind=reading.kind or "assessment",
                 basis=reading.describe_basis(),
                 citations=[cite(names[s.doc], s)],
@@ -330,7 +333,7 @@ class Summariser:
         ]
         implications = []
         for (s, reading), answer in zip(forward, implication_answers):
-            statement = restate(answer, s, source, min_overlap=0.4)
+            statement = restate(answer, s, source, checks.implication_overlap)
             if statement is None:
                 if cfg.brief.restate:
                     warnings.append("an implication fell back to the source's own words")
@@ -350,7 +353,7 @@ class Summariser:
                 )
             )
         return Brief(
-            title=self._title(docs, sentences),
+            title=self._title(docs, sentences, checks),
             bluf=bluf,
             key_judgments=judgments,
             key_actors=key_actors,
@@ -374,22 +377,25 @@ class Summariser:
         )
 
     @staticmethod
-    def _title(docs: list[Document], sentences: list[Sentence]) -> str:
+    def _title(docs: list[Document], sentences: list[Sentence], checks: GroundingConfig) -> str:
         """The document's own headline when it has one, else its most salient sentence, shortened."""
         if len(docs) == 1:
-            lines = [line.strip() for line in docs[0].text.splitlines()[:6] if line.strip()]
+            # Among the first few lines, allowing for a blank line after each.
+            lines = [line.strip() for line in docs[0].text.splitlines()[: 2 * checks.title_lines] if line.strip()]
             heads = [
                 line.lstrip("# ").strip()
-                for line in lines[:3]
-                if 3 <= len(line.split()) <= 16 and not re.search(r"[.!?:]$", line) and not addresses_model(line)
+                for line in lines[: checks.title_lines]
+                if checks.title_min_words <= len(line.split()) <= checks.title_max_words
+                and not re.search(r"[.!?:]$", line) and not addresses_model(line)
                 and not re.search(r"[<>{}|\[\]]", line)
             ]
             if heads:
                 # A headline names who and where; a standfirst or caption usually does not.
                 lead = " ".join(s.text for s in sentences[:8])
                 proper = lambda h: sum(w[:1].isupper() for w in h.split()[1:])  # noqa: E731
-                return max(heads, key=lambda h: overlap(h, lead) + 0.1 * proper(h))
+                return max(heads, key=lambda h: overlap(h, lead) + checks.title_proper * proper(h))
         best = select(sentences, 1)[0].text
         words = best.split()
-        return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+        cut = checks.title_fallback_words
+        return " ".join(words[:cut]) + ("…" if len(words) > cut else "")
 

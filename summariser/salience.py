@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from .config import SalienceConfig
+from .config import GroundingConfig, SalienceConfig
 from .nlp import Sentence
 from .structure import is_direct_quote
 
@@ -232,7 +232,9 @@ def select_bluf(
     return sorted(chosen, key=lambda s: (s.doc, s.index))
 
 
-def agreeing_documents(sentence: Sentence, sentences: Sequence[Sentence], min_overlap: float = 0.5) -> list[int]:
+def agreeing_documents(
+    sentence: Sentence, sentences: Sequence[Sentence], min_overlap: float = GroundingConfig().agreement
+) -> list[int]:
     """The other documents that say what `sentence` says: each has a sentence sharing at least
     `min_overlap` of its content words with it, both ways (corroboration across a pile)."""
     docs = []
