@@ -196,8 +196,13 @@ class Summariser:
 
         def tick(count: int, stage: str) -> None:
             nonlocal done
-            done += 1
-            report(Progress(stage, min(done, total), total, f"{count} prompt(s)"))
+            done += 1  # not clamped to `total`: a miscounted total must show, not hide
+            report(Progress(stage, done, total, f"{count} prompt(s)"))
+
+        def more(calls: int) -> None:
+            """Model calls not foreseen in `total` (the merge's collapse rounds), announced before they run."""
+            nonlocal total
+            total += calls
 
         report(Progress("summarise", 0, total, f"{total_chunks} chunk(s)"))
         chosen: list[Sentence] = []
@@ -205,6 +210,7 @@ class Summariser:
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
                 on_notes=lambda notes: [report(Progress("note", done, total, n)) for n in notes],
+                on_more=more,
             )
         else:
             if should_stop and should_stop():
@@ -238,6 +244,7 @@ class Summariser:
         tick: Callable[[int, str], None],
         should_stop: Callable[[], bool] | None,
         on_notes: Callable[[list[str]], None] | None = None,
+        on_more: Callable[[int], None] | None = None,
     ) -> str:
         """Map-reduce: a checked note per chunk, merged (recursively if long) into the BLUF."""
         cfg = self.settings
@@ -267,6 +274,7 @@ class Summariser:
             warnings,
             on_batch=lambda n: tick(n, "merge"),
             should_stop=should_stop,
+            on_more=on_more,
         ).text
 
     # -- postprocess: the parts around the BLUF ---------------------------------------------
