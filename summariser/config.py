@@ -143,8 +143,8 @@ class LoadConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_mb: float = Field(16.0, gt=0, le=1024, description="Largest file, JSONL line or standard input read, in MB "
-                          "(MiB); also the cap on the characters a parser may return.")
+    max_mb: float = Field(16.0, gt=0, le=1024, description="Largest file, JSONL line or standard input read, in MiB "
+                          "(2**20 bytes; messages say MiB too); also the cap on the characters a parser may return.")
     parse_timeout_s: float = Field(60.0, gt=0, description="Wall-time bound on parsing one file (in a child process).")
     parse_memory_mb: int = Field(4096, ge=256, description="Address-space cap of the parsing child process, in MiB.")
     follow_links: bool = Field(False, description="Follow symbolic links out of the folders given.")

@@ -166,7 +166,7 @@ def _child(memory_mb: int, max_chars: int) -> None:
         except DocumentError as exc:
             reply = ("error", str(exc))
         except MemoryError:
-            reply = ("error", f"{Path(path).name}: parsing needed more than {memory_mb} MB of memory and was stopped")
+            reply = ("error", f"{Path(path).name}: parsing needed more than {memory_mb} MiB of memory and was stopped")
         except RecursionError:
             reply = ("error", f"{Path(path).name}: nested too deeply to parse")
         except Exception as exc:  # noqa: BLE001 - loaders parse untrusted input
