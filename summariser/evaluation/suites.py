@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError
 from ..load import json_lines
-from .scoring import ROUGE_TYPES
+from .scoring import BOOTSTRAP_SAMPLES, ROUGE_TYPES
 
 ScoredPart = Literal["bluf", "bluf+judgments", "all"]
 SuiteKind = Literal["rouge", "actors", "judgments", "pile"]
@@ -48,6 +48,9 @@ class Suite(BaseModel):
     rouge_types: list[str] = Field(default_factory=lambda: list(ROUGE_TYPES))
     baselines: list[str] = Field(default_factory=lambda: ["lead-3", "centrality-3"])
     limit: int | None = Field(None, ge=1)
+    bootstrap_samples: int = Field(
+        BOOTSTRAP_SAMPLES, ge=100, description="Resamples of each 95% bootstrap interval (the summary says how many)."
+    )
 
 
 @dataclass(frozen=True)
