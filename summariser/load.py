@@ -447,7 +447,7 @@ def read_stdin(stream: IO[bytes] | IO[str] | Iterable[str] | None, max_bytes: in
             parts: list[str] = []
             size = 0
             for line in stream:  # type: ignore[union-attr]
-                parts.append(line)
+                parts.append(line)  # type: ignore[arg-type]  # an iterable of lines gives str (IO was read above)
                 size += len(line)
                 if size > max_bytes:
                     break

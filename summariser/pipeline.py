@@ -199,6 +199,10 @@ class Summariser:
             done += 1  # not clamped to `total`: a miscounted total must show, not hide
             report(Progress(stage, done, total, f"{count} prompt(s)"))
 
+        def show_notes(notes: list[str]) -> None:
+            for note in notes:
+                report(Progress("note", done, total, note))
+
         def more(calls: int) -> None:
             """Model calls not foreseen in `total` (the merge's collapse rounds), announced before they run."""
             nonlocal total
@@ -209,7 +213,7 @@ class Summariser:
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
-                on_notes=lambda notes: [report(Progress("note", done, total, n)) for n in notes],
+                on_notes=show_notes,
                 on_more=more,
             )
         else:
@@ -306,7 +310,7 @@ class Summariser:
         )
         ranked_actors = (select_actors(sentences, cfg.brief.max_actors, cfg.actors)
                          if cfg.brief.details and actors else [])
-        actors = [r.candidate for r in ranked_actors]
+        candidates = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:
             judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch(
@@ -320,7 +324,7 @@ class Summariser:
         # Roles come from the parse where the sentence gives one (a title, else what the actor does
         # there); the model answers for the rest.
         roles = {r.candidate.name: r.role or r.action for r in ranked_actors}
-        asked = [a for a in actors if not roles[a.name]]
+        asked = [a for a in candidates if not roles[a.name]]
         role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
         role_answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
             [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
@@ -350,7 +354,7 @@ class Summariser:
                 Implication(statement=statement, basis=implication_basis(reading), citations=[cite(names[s.doc], s)])
             )
         key_actors = []
-        for cand in actors:
+        for cand in candidates:
             key_actors.append(
                 Actor(
                     name=cand.name,

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
@@ -102,14 +101,14 @@ def optional_ray_value(args: list[str]) -> list[str]:
 class RayCommand(TyperCommand):
     """A command whose `--ray` option may be given without a value."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context (typer._click)
         return super().parse_args(ctx, optional_ray_value(args))
 
 
 class RayGroup(TyperGroup):
     """A group (with a default callback) whose `--ray` option may be given without a value."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context (typer._click)
         return super().parse_args(ctx, optional_ray_value(args))
 
 

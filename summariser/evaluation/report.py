@@ -199,7 +199,7 @@ def html_report(summary: RunSummary, records: list[dict[str, Any]], images: dict
 
     images_b64 = images if images is not None else plots(summary, records)
     table = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown_table(summary))
-    images = "".join(
+    figures = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
         for (name, data), caption in zip(
             images_b64.items(),
@@ -214,6 +214,6 @@ def html_report(summary: RunSummary, records: list[dict[str, Any]], images: dict
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(summary.suite)} evaluation</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px}}figure{{margin:1em 0}}</style></head><body>
-{table}{images}<h2>Lowest ROUGE-1 documents (ours)</h2><table><tr><th>id</th><th>R1</th><th>BLUF</th></tr>{worst}</table>
+{table}{figures}<h2>Lowest ROUGE-1 documents (ours)</h2><table><tr><th>id</th><th>R1</th><th>BLUF</th></tr>{worst}</table>
 </body></html>
 """

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from .. import __version__
 from ..batch import atomic_write
+from ..brief import Brief
 from ..config import Settings
 from ..errors import ConfigError
 from ..load import Document, json_lines
@@ -221,7 +222,7 @@ def run_piles(suite: Suite, settings: Settings, out: Path, cache_dir: Path, make
         texts = [rows[i].text for i in ids]
         # One reference per pile: the documents' (first) references joined in pile order.
         pile = Row(name, join_documents(texts), (" ".join(rows[i].references[0] for i in ids),), {})
-        outputs = [(OURS, scored_text(briefs[name], suite.score), briefs[name])]
+        outputs: list[tuple[str, str, Brief | None]] = [(OURS, scored_text(briefs[name], suite.score), briefs[name])]
         outputs += [(b, run(texts), None) for b, run in baselines.items()]
         for system, text, brief in outputs:
             record = score_row(pile, system, text, suite.rouge_types, brief)

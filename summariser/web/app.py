@@ -146,8 +146,8 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                 now = time.perf_counter()
                 update: dict[Any, Any] = {}
                 for box, value in ((live_box, live_text(status, mode)), (notes_box, notes_html(status.notes))):
-                    if shown.get(box.elem_id) != value:
-                        shown[box.elem_id] = value
+                    if shown.get(str(box.elem_id)) != value:
+                        shown[str(box.elem_id)] = value
                         update[box] = gr.update(value=value, visible=bool(value)) if box is notes_box else value
                 if update or now - last_draw >= 0.5:  # the elapsed time moves even when nothing else does
                     update[progress_box] = progress_html(status, mode, now)
@@ -180,7 +180,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                     files_box: gr.update(value=old_files, label="Downloads of the previous brief",
                                          visible=bool(old_files))}
         compare = bool(reference and reference.strip()) and len(briefs) == 1
-        scores = rouge_scores(briefs[0].bluf, reference) if compare else None
+        scores = rouge_scores(briefs[0].bluf, reference) if compare and reference else None
         html = results_html(status.outcomes, scores)
         folder = downloads_root / f"{key}-{time.time_ns()}"
         paths = [str(p) for p in write_downloads(briefs, folder)]
