@@ -95,6 +95,13 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
     downloads_root = Path(tempfile.mkdtemp(prefix="summariser-web-"))
     folders: dict[str, Path] = {}  # each session's latest download folder
     hints = mode_hints()
+    # The page offers the three modes; a server set to 'auto' shows the one its model is given.
+    default_mode = settings.brief.bluf_mode
+    if default_mode not in hints:
+        from ..backends.base import get_backend
+        from ..backends.capability import resolve_brief
+
+        default_mode = resolve_brief(settings.brief, get_backend(settings.model)).bluf_mode
 
     def session(request: Any) -> str:
         return getattr(request, "session_hash", None) or "anonymous"
@@ -242,7 +249,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                         )
                     with gr.Accordion("Settings", open=False, elem_id="settings"):
                         mode_in = gr.Radio([(label, key) for key, label in hints.items()],
-                                           value=settings.brief.bluf_mode, label="How the bottom line is written",
+                                           value=default_mode, label="How the bottom line is written",
                                            elem_id="mode")
                         model_in = gr.Dropdown(choices, value=choices[0], label="Model")
                         chunk_in = gr.Number(value=0, precision=0, minimum=0, label="Passage length in tokens",
