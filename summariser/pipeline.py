@@ -11,14 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .actors import select_actors
+from .actors import Ranked, select_actors
 from .roles import checked_role
 from .backends.base import Backend, backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
 from .check import SourceIndex, addresses_model, restate
 from .chunk import Chunk, chunk_size, chunk_text
-from .config import GroundingConfig, Settings, load_settings
+from .config import GenerationConfig, GroundingConfig, Settings, load_settings
 from .errors import Cancelled, DocumentError
 from .injection import InjectionDetector, Region
 from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments
@@ -321,16 +321,7 @@ class Summariser:
             )
         else:  # the claims are the source's own words
             judgment_answers, implication_answers = [""] * len(judged), [""] * len(forward)
-        # Roles come from the parse where the sentence gives one (a title, else what the actor does
-        # there); the model answers for the rest.
-        roles = {r.candidate.name: r.role or r.action for r in ranked_actors}
-        asked = [a for a in candidates if not roles[a.name]]
-        role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
-        role_answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
-            [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
-        )
-        for cand, answer in zip(asked, role_answers):
-            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
+        roles = self._roles(ranked_actors, source, gen, should_stop)
 
         judgments = [
             Judgment(
@@ -387,6 +378,25 @@ class Summariser:
             ),
             warnings=list(dict.fromkeys(warnings)),
         )
+
+    def _roles(
+        self,
+        ranked: Sequence[Ranked],
+        source: SourceIndex,
+        gen: GenerationConfig,
+        should_stop: Callable[[], bool] | None,
+    ) -> dict[str, str | None]:
+        """Each actor's role by name: from the parse where the sentence gives one (a title, else what the
+        actor does there); the model answers for the rest, kept only if grounded (None otherwise)."""
+        roles: dict[str, str | None] = {r.candidate.name: r.role or r.action for r in ranked}
+        asked = [r.candidate for r in ranked if not roles[r.candidate.name]]
+        role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
+        answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
+            [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
+        )
+        for cand, answer in zip(asked, answers):
+            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
+        return roles
 
     @staticmethod
     def _title(docs: list[Document], sentences: list[Sentence], checks: GroundingConfig) -> str:
