@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from summariser.config import load_settings
+from summariser.evaluation.results import OURS
 from summariser.evaluation.runner import run_suite
 from summariser.evaluation.suites import load_suite
 from summariser.paths import default_cache_dir
@@ -47,14 +48,17 @@ def main() -> None:
         settings = load_settings(**sections)
         result = run_suite(suite, settings, ROOT / "runs" / "ablation" / args.suite / name,
                            default_cache_dir() / "briefs")
-        systems = result.summary["systems"]
-        table[name] = {"description": description, "n": systems["summariser"]["n"], **{
-            k: systems["summariser"][k]["mean"] for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words", "seconds")
-        }, "entity_precision": systems["summariser"].get("entity_precision", {}).get("mean")}
+        systems = result.scores.systems
+        ours = systems[OURS]
+        ep = ours.get("entity_precision")
+        table[name] = {"description": description, "n": ours.n, **{
+            k: ours.mean(k) for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words", "seconds")
+        }, "entity_precision": ep.mean if ep else None}
         lead = suite.baselines[0]
-        table[lead] = {"description": "baseline, same documents", "n": systems[lead]["n"],
-                       **{k: systems[lead][k]["mean"] for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words")},
-                       "entity_precision": systems[lead].get("entity_precision", {}).get("mean"), "seconds": 0.0}
+        ep = systems[lead].get("entity_precision")
+        table[lead] = {"description": "baseline, same documents", "n": systems[lead].n,
+                       **{k: systems[lead].mean(k) for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words")},
+                       "entity_precision": ep.mean if ep else None, "seconds": 0.0}
         print(name, {k: table[name][k] for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "seconds")}, flush=True)
     out_json.parent.mkdir(parents=True, exist_ok=True)
     out_json.write_text(json.dumps(table, indent=2) + "\n")

@@ -20,6 +20,7 @@ from summariser.backends.gguf import default_gguf
 from summariser.backends.llamacpp_server import llama_server
 from summariser.brief import Brief
 from summariser.config import load_settings
+from summariser.evaluation.results import OURS
 from summariser.evaluation.runner import run_suite
 from summariser.evaluation.suites import load_suite
 from summariser.load import Document
@@ -60,11 +61,11 @@ def main() -> None:
                 return made[-1]
 
             result = run_suite(suite, settings, ROOT / "runs" / "auto-mode" / args.suite / name, Path(cache) / name, make)
-            ours = result.summary["systems"]["summariser"]
+            ours = result.scores.systems[OURS]
             table[name] = {
-                "description": description, "n": ours["n"],
+                "description": description, "n": ours.n,
                 "resolved": {"bluf_mode": summariser.settings.brief.bluf_mode, "restate": summariser.settings.brief.restate},
-                **{k: ours[k]["mean"] for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words", "seconds")},
+                **{k: ours.mean(k) for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "words", "seconds")},
                 **restated(made),
             }
             print(name, table[name], flush=True)

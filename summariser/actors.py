@@ -254,7 +254,7 @@ def _canonical_names(found: dict[str, _Mentions], sporty: bool = False) -> dict[
     multi = [n for n in standing if len(n.split()) > 1]
     for n in standing:  # pass 3
         words = _HONORIFIC.sub("", n).lower().split()
-        before = lambda m: _first_seen(found[m]) <= _first_seen(found[n])  # noqa: E731
+        before = lambda m: _first_seen(found[m]) <= _first_seen(found[n])  # noqa: E731, B023 - used in this pass only
         target = None
         if len(words) <= 2:  # 'Van Gaal', 'Mr Ray', 'Locke'
             target = unique(p for p in people if p != n and len(p.split()) > len(words)
@@ -367,7 +367,7 @@ def _centrality(
 ) -> float:
     """How central an actor is: weighted mentions, continuing subjects and a place in the opening."""
     score = 0.0
-    for (doc, index), s in m.where.items():
+    for s in m.where.values():
         score += config.mention if is_story(s.text, s.kind) else config.caption_mention
     score += config.subject * sum(e.dep in ("nsubj", "nsubjpass") for e in m.entities)
     opening = {(d, i) for d, idx in firsts.items() for i in idx}

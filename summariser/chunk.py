@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 
 from .backends.base import Backend
 from .config import ChunkConfig, GenerationConfig
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 # Paragraphs, then lines, then sentence ends, then words: a chunk breaks at the largest unit that fits.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
@@ -29,13 +33,14 @@ def chunk_size(backend: Backend, chunking: ChunkConfig, generation: GenerationCo
     return max(64, min(size, room))
 
 
-def make_splitter(backend: Backend, size: int, overlap: int) -> RecursiveCharacterTextSplitter:
+def make_splitter(backend: Backend, size: int, overlap: int) -> TextSplitter:
     """A splitter measuring length in the backend's tokens."""
     overlap = min(overlap, size // 4)
     tokenizer = backend.tokenizer()
     if tokenizer is not None:
         return RecursiveCharacterTextSplitter.from_huggingface_tokenizer(
-            tokenizer, chunk_size=size, chunk_overlap=overlap, separators=SEPARATORS, keep_separator="end"
+            cast("PreTrainedTokenizerBase", tokenizer),  # Backend.tokenizer(): a HF tokenizer when not None
+            chunk_size=size, chunk_overlap=overlap, separators=SEPARATORS, keep_separator="end",
         )
     return RecursiveCharacterTextSplitter(
         chunk_size=size,

@@ -154,8 +154,8 @@ class LoadConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_mb: float = Field(16.0, gt=0, le=1024, description="Largest file, JSONL line or standard input read, in MB "
-                          "(MiB); also the cap on the characters a parser may return.")
+    max_mb: float = Field(16.0, gt=0, le=1024, description="Largest file, JSONL line or standard input read, in MiB "
+                          "(2**20 bytes; messages say MiB too); also the cap on the characters a parser may return.")
     parse_timeout_s: float = Field(60.0, gt=0, description="Wall-time bound on parsing one file (in a child process).")
     parse_memory_mb: int = Field(4096, ge=256, description="Address-space cap of the parsing child process, in MiB.")
     follow_links: bool = Field(False, description="Follow symbolic links out of the folders given.")
@@ -236,6 +236,83 @@ class ActorConfig(BaseModel):
     )
 
 
+class GroundingConfig(BaseModel):
+    """The checks every model answer passes before a brief uses it (check.py), and the overlap cut-offs that
+    decide what counts as 'already said'. Overlaps are shares of a text's content words found in another."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_overlap: float = Field(
+        0.6, ge=0.0, le=1.0, description="A written sentence (a chunk note, a merged BLUF) is kept only if this share "
+        "of its content words occurs in the source: most of what it says must be the source's own words."
+    )
+    judgment_overlap: float = Field(
+        0.5, ge=0.0, le=1.0, description="A restated judgment must share this much with the sentence it cites: a "
+        "restatement may reword, but must stay about the same claim."
+    )
+    implication_overlap: float = Field(
+        0.4, ge=0.0, le=1.0, description="The same for a restated implication, looser because an implication "
+        "draws a consequence from its basis rather than repeating it."
+    )
+    compress_overlap: float = Field(
+        0.8, ge=0.0, le=1.0, description="A compressed BLUF sentence must share this much with its source sentence: "
+        "shortening deletes words, it does not bring new ones."
+    )
+    bigram_support: float = Field(
+        0.75, ge=0.0, le=1.0, description="A restatement's adjacent content-word pairs must be adjacent in the cited "
+        "sentence this often: the same words in new relations ('region of Turkey') are a new claim."
+    )
+    min_words: int = Field(
+        4, ge=1, description="Shorter written sentences are dropped: fragments carry no checkable claim."
+    )
+    max_words: int = Field(
+        60, ge=1, description="Longer restatements are dropped: a sentence-sized claim that runs on has drifted."
+    )
+    loop_ngram: int = Field(4, ge=2, description="Word n-gram size of the repetition check (the small model loops).")
+    loop_times: int = Field(
+        3, ge=2, description="A written text in which one such n-gram occurs this often is a loop, and dropped."
+    )
+    role_words: float = Field(
+        0.75, ge=0.0, le=1.0, description="A model-written actor role must have this share of its words in the "
+        "evidence sentence: the role is what the source says of the actor, not the model's knowledge."
+    )
+    role_window: int = Field(
+        8, ge=0, description="...and its first content word within this many words of the actor's name: a phrase "
+        "from the far end of the sentence describes something else."
+    )
+    note_redundant: float = Field(
+        0.5, ge=0.0, le=1.0, description="A source sentence filling a short note is skipped when it shares this much "
+        "with a sentence already in it, either way: the note would say the same thing twice."
+    )
+    in_bluf: float = Field(
+        0.7, ge=0.0, le=1.0, description="A source sentence sharing this much with the BLUF is already said there and "
+        "is not offered again as a judgment or implication."
+    )
+    corroboration: float = Field(
+        0.35, ge=0.0, le=1.0, description="Another sentence sharing this much with a judgment's cited sentence "
+        "supports it (confidence): looser than 'same sentence', because support paraphrases."
+    )
+    agreement: float = Field(
+        0.5, ge=0.0, le=1.0, description="Two documents of a pile agree on a BLUF sentence when they share this much "
+        "both ways: each must say most of what the other says."
+    )
+    title_lines: int = Field(
+        3, ge=1, description="The title heuristic looks for the document's own headline among its first non-empty "
+        "lines (up to this many): a headline comes first."
+    )
+    title_min_words: int = Field(3, ge=1, description="A headline has at least this many words (shorter: a label).")
+    title_max_words: int = Field(
+        16, ge=1, description="...and at most this many (longer: a standfirst or the first sentence)."
+    )
+    title_proper: float = Field(
+        0.1, ge=0.0, description="Weight of each capitalised word when choosing between headline candidates, next to "
+        "their overlap with the lead: a headline names who and where."
+    )
+    title_fallback_words: int = Field(
+        14, ge=1, description="Without a headline, the title is the most salient sentence cut to this many words."
+    )
+
+
 class Settings(BaseModel):
     """All settings of the tool; build them with `load_settings`."""
 
@@ -249,6 +326,7 @@ class Settings(BaseModel):
     injection: InjectionConfig = InjectionConfig()
     salience: SalienceConfig = SalienceConfig()
     actors: ActorConfig = ActorConfig()
+    grounding: GroundingConfig = GroundingConfig()
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

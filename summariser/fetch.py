@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import DocumentError
+from .sizes import mib
 
 TIMEOUT_SECONDS = 20.0  # for the connection and between two reads, and twice that for the whole transfer
 MAX_REDIRECTS = 5
@@ -53,13 +54,13 @@ def fetch(url: str, max_bytes: int, timeout: float = TIMEOUT_SECONDS, max_redire
                     raise DocumentError(f"{url}: the server answered HTTP {response.status_code} {response.reason_phrase}")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
-                    raise DocumentError(f"{url}: {_mb(int(declared))}, over the {_mb(max_bytes)} limit")
+                    raise DocumentError(f"{url}: {mib(int(declared))}, over the {mib(max_bytes)} limit")
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
-                        raise DocumentError(f"{url}: over the {_mb(max_bytes)} limit (download stopped)")
+                        raise DocumentError(f"{url}: over the {mib(max_bytes)} limit (download stopped)")
                     if time.monotonic() > deadline:
                         raise DocumentError(f"{url}: download took over {2 * timeout:.0f} s (stopped)")
                     chunks.append(chunk)
@@ -77,5 +78,3 @@ def fetch(url: str, max_bytes: int, timeout: float = TIMEOUT_SECONDS, max_redire
         raise DocumentError(f"{url}: download failed ({exc.__class__.__name__})") from None
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1e6:.0f} MB" if size >= 10_000_000 else f"{size / 1e6:.2g} MB"

@@ -669,9 +669,10 @@ class InjectionDetector:
         # that opens and is not closed, the rest of its line.
         tokens = list(TEMPLATE_TOKEN.finditer(t))
         run: list[re.Match[str]] = []
-        for m in tokens + [None]:  # type: ignore[list-item]
-            if m is not None and (not run or m.start() - run[-1].end() <= 1500):
-                run.append(m)
+        ends: list[re.Match[str] | None] = [*tokens, None]  # None: the end, which closes the last run
+        for tok in ends:
+            if tok is not None and (not run or tok.start() - run[-1].end() <= 1500):
+                run.append(tok)
                 continue
             if run:
                 start, end = run[0].start(), run[-1].end()
@@ -680,7 +681,7 @@ class InjectionDetector:
                     cut = _SENTENCE_END.search(rest)
                     end += len(rest) if len(rest) <= 300 or not cut else cut.start()
                 spans.append((start, end, "template"))
-            run = [m] if m is not None else []
+            run = [tok] if tok is not None else []
         for cf in _CODE_FENCE.finditer(t):
             body = cf.group()
             if _JSON_KEY.search(body) or wording(body)[0] or TEMPLATE_TOKEN.search(body):

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .brief import Citation, Confidence, JudgmentKind, Likelihood
-from .check import SourceIndex, clean_answer, has_loop
+from .config import GroundingConfig
 from .nlp import Sentence, parse
-from .salience import content_words, overlap
+from .salience import overlap
 
 Basis = Literal["stated", "attributed", "hedged", "denied", "predicted"]
 
@@ -265,16 +265,23 @@ def is_forward_looking(sentence: str) -> bool:
     return bool(_FUTURE.search(sentence) or _INTENTION.search(sentence))
 
 
-def confidence_of(cited: Sentence, others: Sequence[Sentence], reading: Reading | None = None) -> Confidence:
+def confidence_of(
+    cited: Sentence,
+    others: Sequence[Sentence],
+    reading: Reading | None = None,
+    min_overlap: float = GroundingConfig().corroboration,
+) -> Confidence:
     """High when two or more other sentences (or documents) say the same, low when hedged or denied."""
     reading = reading or read(cited.text)
     if reading.basis in ("hedged", "denied"):
         return "low"
-    support = corroboration(cited, others)
+    support = corroboration(cited, others, min_overlap)
     return "high" if support >= 2 else "moderate"
 
 
-def corroboration(cited: Sentence, others: Sequence[Sentence], min_overlap: float = 0.35) -> int:
+def corroboration(
+    cited: Sentence, others: Sequence[Sentence], min_overlap: float = GroundingConfig().corroboration
+) -> int:
     """How many other sentences share most of the cited one's content words (other documents count
     once each: three reports agreeing is stronger than one report repeating itself)."""
     same_doc = 0
@@ -288,31 +295,6 @@ def corroboration(cited: Sentence, others: Sequence[Sentence], min_overlap: floa
             else:
                 docs.add(s.doc)
     return same_doc + 2 * len(docs)
-
-
-def restate(answer: str, cited: Sentence, source: SourceIndex, min_overlap: float = 0.5) -> str | None:
-    """The model's restatement if grounded in the cited sentence and source, else None."""
-    text = clean_answer(answer)
-    if not text or len(text.split()) < 4 or len(text.split()) > 60 or has_loop(text):
-        return None
-    if source.unsupported(text) or overlap(text, cited.text) < min_overlap:
-        return None
-    if bigram_support(text, cited.text) < 0.75:  # same words, new relations ('region of Turkey')
-        return None
-    return text
-
-
-def bigram_support(statement: str, source: str) -> float:
-    """Share of the statement's adjacent content-word pairs that are adjacent in `source` too."""
-
-    def pairs(text: str) -> set[tuple[str, str]]:
-        words = content_words(text)
-        return set(zip(words, words[1:]))
-
-    mine = pairs(statement)
-    if not mine:
-        return 1.0
-    return len(mine & pairs(source)) / len(mine)
 
 
 def cite(document: str, sentence: Sentence) -> Citation:

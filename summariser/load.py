@@ -24,13 +24,14 @@ from typing import IO, Any
 from . import loaders
 from .errors import DocumentError
 from .fetch import is_url
+from .sizes import MIB, mib
 from .loaders.base import clean_text, decode_bytes  # noqa: F401 - re-exported: the text helpers callers use
 from .loaders.html import html_to_text  # noqa: F401 - re-exported
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = set(loaders.SUFFIXES) | JSONL_SUFFIXES
 # About 2.5 million words: far beyond any report, and small enough to brief in bounded memory.
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_BYTES = 16 * MIB
 # Document formats people keep next to their reports that no loader reads: named, not guessed at.
 KNOWN_UNSUPPORTED = {".rtf", ".doc", ".odt", ".epub", ".pages", ".ppt", ".pptx", ".xls", ".xlsx",
                      ".zip", ".gz", ".tar", ".7z"} - SUPPORTED_SUFFIXES
@@ -85,7 +86,7 @@ def make_document(name: str, text: str, meta: dict[str, object] | None = None, d
 def _read(path: Path, max_bytes: int) -> bytes:
     size = regular_file_size(path)
     if size > max_bytes:
-        raise DocumentError(f"{path.name}: file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        raise DocumentError(f"{path.name}: file is {mib(size)}, over the {mib(max_bytes)} limit")
     return read_capped(path, max_bytes)
 
 
@@ -133,7 +134,7 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise DocumentError(f"{path.name}: file is over the {max_bytes / 1e6:.0f} MB limit")
+        raise DocumentError(f"{path.name}: file is over the {mib(max_bytes)} limit")
     return data
 
 
@@ -447,7 +448,7 @@ def read_stdin(stream: IO[bytes] | IO[str] | Iterable[str] | None, max_bytes: in
             parts: list[str] = []
             size = 0
             for line in stream:  # type: ignore[union-attr]
-                parts.append(line)
+                parts.append(line)  # type: ignore[arg-type]  # an iterable of lines gives str (IO was read above)
                 size += len(line)
                 if size > max_bytes:
                     break
@@ -457,7 +458,7 @@ def read_stdin(stream: IO[bytes] | IO[str] | Iterable[str] | None, max_bytes: in
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogateescape")
     if len(data) > max_bytes:
-        raise DocumentError(f"stdin: standard input is over the {max_bytes / 1e6:.0f} MB limit")
+        raise DocumentError(f"stdin: standard input is over the {mib(max_bytes)} limit")
     return make_document("stdin", decode_bytes(data, "stdin"))
 
 

@@ -41,8 +41,13 @@ def merge_notes(
     warnings: list[str],
     on_batch: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_more: Callable[[int], None] | None = None,
 ) -> Note:
-    """The BLUF: one note from many, checked against the source like every model answer."""
+    """The BLUF: one note from many, checked against the source like every model answer.
+
+    `on_batch` is called after each model call (a collapse round, then the final reduce); a collapse
+    round is not known in advance, so `on_more(1)` announces each one before it runs (progress totals).
+    """
     if len(notes) == 1:
         return notes[0]
     current = list(notes)
@@ -53,6 +58,8 @@ def merge_notes(
             break
         if should_stop and should_stop():
             raise Cancelled("cancelled")
+        if on_more:
+            on_more(1)
         answers = collapse.batch(
             [{"text": fence("\n".join(n.text for n in g)), "sentences": bluf_sentences} for g in groups]
         )

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any, cast
 
 from .errors import DocumentError
 from .load import DEFAULT_MAX_BYTES, Document, LoadFailure
@@ -107,7 +108,7 @@ class ParseGuard:
         assert proc.stdin is not None and proc.stdout is not None
         try:
             _write_frame(proc.stdin.fileno(), (str(path), max_bytes))
-            kind, value = _read_frame(proc.stdout.fileno(), time.monotonic() + self.timeout_s)  # type: ignore[misc]
+            kind, value = cast(tuple[str, Any], _read_frame(proc.stdout.fileno(), time.monotonic() + self.timeout_s))
         except TimeoutError:
             self._stop()
             raise DocumentError(f"{path.name}: parsing took longer than {self.timeout_s:g} s and was stopped "
@@ -118,7 +119,7 @@ class ParseGuard:
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             raise DocumentError(f"{path.name}: the parser crashed on this file ({how})") from None
         if kind == "ok":
-            return value  # type: ignore[return-value]
+            return cast("list[Document | LoadFailure]", value)
         raise DocumentError(str(value))
 
     def close(self) -> None:
@@ -153,7 +154,7 @@ def _child(memory_mb: int, max_chars: int) -> None:
     _write_frame(out, ("ready", None))
     while True:
         try:
-            path, max_bytes = _read_frame(0, None)  # type: ignore[misc]
+            path, max_bytes = cast(tuple[str, int], _read_frame(0, None))
         except EOFError:
             return
         try:
@@ -166,7 +167,7 @@ def _child(memory_mb: int, max_chars: int) -> None:
         except DocumentError as exc:
             reply = ("error", str(exc))
         except MemoryError:
-            reply = ("error", f"{Path(path).name}: parsing needed more than {memory_mb} MB of memory and was stopped")
+            reply = ("error", f"{Path(path).name}: parsing needed more than {memory_mb} MiB of memory and was stopped")
         except RecursionError:
             reply = ("error", f"{Path(path).name}: nested too deeply to parse")
         except Exception as exc:  # noqa: BLE001 - loaders parse untrusted input

@@ -11,18 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .actors import select_actors
+from .actors import Ranked, select_actors
 from .roles import checked_role
 from .backends.base import Backend
 from .backends.registry import backend_name, get_backend
 from .backends.capability import resolve_auto
 from .brief import Actor, Brief, Corroboration, Implication, Judgment, Provenance, Source
-from .check import SourceIndex, addresses_model
+from .check import SourceIndex, addresses_model, restate
 from .chunk import Chunk, chunk_size, chunk_text
-from .config import Settings, load_settings
+from .config import GenerationConfig, GroundingConfig, Settings, load_settings
 from .errors import Cancelled, DocumentError
 from .injection import InjectionDetector, Region
-from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments, restate
+from .judgments import cite, confidence_of, implication_basis, pick_implications, pick_judgments
 from .language import detect
 from .llm import make_chain
 from .load import Document
@@ -81,11 +81,13 @@ def bluf_candidates(sentences: Sequence[Sentence], settings: Settings) -> list[S
     return select_bluf(sentences, settings.brief.bluf_words, settings.brief.bluf_sentences, settings.salience)
 
 
-def corroborated(chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str]) -> list[Corroboration]:
+def corroborated(
+    chosen: Sequence[Sentence], sentences: Sequence[Sentence], names: Sequence[str], min_overlap: float
+) -> list[Corroboration]:
     """The BLUF sentences of a pile that other documents say too, with every document that says it."""
     out = []
     for s in chosen:
-        others = agreeing_documents(s, sentences)
+        others = agreeing_documents(s, sentences, min_overlap)
         if others:
             out.append(Corroboration(statement=s.text, documents=[names[s.doc]] + [names[d] for d in others]))
     return out
@@ -177,7 +179,7 @@ class Summariser:
         sentences = [s for p in prepared for s in p.sentences]
         if not sentences:
             raise DocumentError("no sentences found in the text")
-        source = SourceIndex("\n".join(d.text for d in docs))
+        source = SourceIndex("\n".join(d.text for d in docs), self.settings.grounding)
         warnings: list[str] = []
         language = detect("\n".join(d.text for d in docs))  # the spaCy model and default LLM are English-only
         if language.warning:
@@ -195,15 +197,25 @@ class Summariser:
 
         def tick(count: int, stage: str) -> None:
             nonlocal done
-            done += 1
-            report(ProgressEvent(stage, min(done, total), total, f"{count} prompt(s)"))
+            done += 1  # not clamped to `total`: a miscounted total must show, not hide
+            report(ProgressEvent(stage, done, total, f"{count} prompt(s)"))
+
+        def show_notes(notes: list[str]) -> None:
+            for note in notes:
+                report(ProgressEvent("note", done, total, note))
+
+        def more(calls: int) -> None:
+            """Model calls not foreseen in `total` (the merge's collapse rounds), announced before they run."""
+            nonlocal total
+            total += calls
 
         report(ProgressEvent("summarise", 0, total, f"{total_chunks} chunk(s)"))
         chosen: list[Sentence] = []
         if mode == "abstract":
             bluf_text = self._abstract(
                 prepared, sentences, source, warnings, tick, should_stop,
-                on_notes=lambda notes: [report(ProgressEvent("note", done, total, n)) for n in notes],
+                on_notes=show_notes,
+                on_more=more,
             )
         else:
             if should_stop and should_stop():
@@ -221,7 +233,7 @@ class Summariser:
         brief = annotate(self._details(docs, prepared, sentences, bluf_text, source, warnings, should_stop,
                                        actors=language.english), docs)  # no parse debris presented as actors
         if len(docs) > 1:
-            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs])
+            brief.corroboration = corroborated(chosen, sentences, [d.name for d in docs], cfg.grounding.agreement)
         if cfg.brief.details:
             tick(1, "details")
         report(ProgressEvent("done", total, total))
@@ -237,6 +249,7 @@ class Summariser:
         tick: Callable[[int, str], None],
         should_stop: Callable[[], bool] | None,
         on_notes: Callable[[list[str]], None] | None = None,
+        on_more: Callable[[int], None] | None = None,
     ) -> str:
         """Map-reduce: a checked note per chunk, merged (recursively if long) into the BLUF."""
         cfg = self.settings
@@ -266,6 +279,7 @@ class Summariser:
             warnings,
             on_batch=lambda n: tick(n, "merge"),
             should_stop=should_stop,
+            on_more=on_more,
         ).text
 
     # -- postprocess: the parts around the BLUF ---------------------------------------------
@@ -287,7 +301,8 @@ class Summariser:
         # Judgments are the most salient sentences that assess, explain, intend, predict or attribute a
         # stance, apart from what the BLUF already says; implications need a forward-looking basis.
         ranked = [s for _, s in rank(sentences, cfg.salience)] if cfg.brief.details else []
-        in_bluf = lambda s: overlap(s.text, bluf) >= 0.7  # noqa: E731
+        checks = cfg.grounding
+        in_bluf = lambda s: overlap(s.text, bluf) >= checks.in_bluf  # noqa: E731
         judged = pick_judgments(ranked, in_bluf, cfg.brief.max_judgments, cfg.salience.redundant, sentences)
         used = {(s.doc, s.index) for s, _ in judged}
         forward = pick_implications(
@@ -296,7 +311,7 @@ class Summariser:
         )
         ranked_actors = (select_actors(sentences, cfg.brief.max_actors, cfg.actors)
                          if cfg.brief.details and actors else [])
-        actors = [r.candidate for r in ranked_actors]
+        candidates = [r.candidate for r in ranked_actors]
 
         if cfg.brief.restate:
             judgment_answers = make_chain("judgment", self.backend, gen, should_stop=should_stop).batch(
@@ -307,22 +322,13 @@ class Summariser:
             )
         else:  # the claims are the source's own words
             judgment_answers, implication_answers = [""] * len(judged), [""] * len(forward)
-        # Roles come from the parse where the sentence gives one (a title, else what the actor does
-        # there); the model answers for the rest.
-        roles = {r.candidate.name: r.role or r.action for r in ranked_actors}
-        asked = [a for a in actors if not roles[a.name]]
-        role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
-        role_answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
-            [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
-        )
-        for cand, answer in zip(asked, role_answers):
-            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
+        roles = self._roles(ranked_actors, source, gen, should_stop)
 
         judgments = [
             Judgment(
-                statement=restate(answer, s, source) or reading.claim,
+                statement=restate(answer, s, source, checks.judgment_overlap) or reading.claim,
                 likelihood=reading.likelihood,
-                confidence=confidence_of(s, sentences, reading),
+                confidence=confidence_of(s, sentences, reading, checks.corroboration),
                 kind=reading.kind or "assessment",
                 basis=reading.describe_basis(),
                 citations=[cite(names[s.doc], s)],
@@ -331,7 +337,7 @@ class Summariser:
         ]
         implications = []
         for (s, reading), answer in zip(forward, implication_answers):
-            statement = restate(answer, s, source, min_overlap=0.4)
+            statement = restate(answer, s, source, checks.implication_overlap)
             if statement is None:
                 if cfg.brief.restate:
                     warnings.append("an implication fell back to the source's own words")
@@ -340,7 +346,7 @@ class Summariser:
                 Implication(statement=statement, basis=implication_basis(reading), citations=[cite(names[s.doc], s)])
             )
         key_actors = []
-        for cand in actors:
+        for cand in candidates:
             key_actors.append(
                 Actor(
                     name=cand.name,
@@ -351,7 +357,7 @@ class Summariser:
                 )
             )
         return Brief(
-            title=self._title(docs, sentences),
+            title=self._title(docs, sentences, checks),
             bluf=bluf,
             key_judgments=judgments,
             key_actors=key_actors,
@@ -374,23 +380,45 @@ class Summariser:
             warnings=list(dict.fromkeys(warnings)),
         )
 
+    def _roles(
+        self,
+        ranked: Sequence[Ranked],
+        source: SourceIndex,
+        gen: GenerationConfig,
+        should_stop: Callable[[], bool] | None,
+    ) -> dict[str, str | None]:
+        """Each actor's role by name: from the parse where the sentence gives one (a title, else what the
+        actor does there); the model answers for the rest, kept only if grounded (None otherwise)."""
+        roles: dict[str, str | None] = {r.candidate.name: r.role or r.action for r in ranked}
+        asked = [r.candidate for r in ranked if not roles[r.candidate.name]]
+        role_gen = gen.model_copy(update={"max_new_tokens": min(32, gen.max_new_tokens)})
+        answers = make_chain("role", self.backend, role_gen, should_stop=should_stop).batch(
+            [{"text": fence(a.evidence.text), "name": a.name} for a in asked]
+        )
+        for cand, answer in zip(asked, answers):
+            roles[cand.name] = checked_role(answer, cand.name, cand.evidence.text, source)
+        return roles
+
     @staticmethod
-    def _title(docs: list[Document], sentences: list[Sentence]) -> str:
+    def _title(docs: list[Document], sentences: list[Sentence], checks: GroundingConfig) -> str:
         """The document's own headline when it has one, else its most salient sentence, shortened."""
         if len(docs) == 1:
-            lines = [line.strip() for line in docs[0].text.splitlines()[:6] if line.strip()]
+            # Among the first few lines, allowing for a blank line after each.
+            lines = [line.strip() for line in docs[0].text.splitlines()[: 2 * checks.title_lines] if line.strip()]
             heads = [
                 line.lstrip("# ").strip()
-                for line in lines[:3]
-                if 3 <= len(line.split()) <= 16 and not re.search(r"[.!?:]$", line) and not addresses_model(line)
+                for line in lines[: checks.title_lines]
+                if checks.title_min_words <= len(line.split()) <= checks.title_max_words
+                and not re.search(r"[.!?:]$", line) and not addresses_model(line)
                 and not re.search(r"[<>{}|\[\]]", line)
             ]
             if heads:
                 # A headline names who and where; a standfirst or caption usually does not.
                 lead = " ".join(s.text for s in sentences[:8])
                 proper = lambda h: sum(w[:1].isupper() for w in h.split()[1:])  # noqa: E731
-                return max(heads, key=lambda h: overlap(h, lead) + 0.1 * proper(h))
+                return max(heads, key=lambda h: overlap(h, lead) + checks.title_proper * proper(h))
         best = select(sentences, 1)[0].text
         words = best.split()
-        return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+        cut = checks.title_fallback_words
+        return " ".join(words[:cut]) + ("…" if len(words) > cut else "")
 

@@ -168,6 +168,7 @@ class RayExecutor:
         free: deque[int] = deque(range(len(self.actors)))
         retry: deque[tuple[Job, int]] = deque()
         inflight: dict[Any, tuple[str, int, Job | None, int]] = {}  # ref -> (kind, actor, job, attempt)
+        job: Job | None
         source = iter(jobs)
         exhausted = False
         while True:
@@ -175,7 +176,7 @@ class RayExecutor:
                 if retry:
                     job, tries = retry.popleft()
                 else:
-                    job = next(source, None)  # type: ignore[assignment]
+                    job = next(source, None)
                     if job is None:
                         exhausted = True
                         break

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .check import SourceIndex, clean_answer
+from .check import SourceIndex, clean_answer, role_is_grounded
 from .nlp import parse
 
 # Words that describe a person's office or job. A name the source gives such a title is a person,
@@ -157,23 +157,6 @@ def action_role(name: str, sentence: str, max_words: int = 12) -> str | None:
     return _phrase(doc[start : end + 1]) or None
 
 
-def role_is_grounded(role: str, name: str, evidence: str, window: int = 8) -> bool:
-    """A model-written role counts only if it is the evidence sentence's words, said near the name.
-
-    Most of its words must occur in the sentence, and its first content word within `window`
-    words of the name: a phrase from the far end of the sentence describes something else.
-    """
-    words = [w for w in re.findall(r"[A-Za-z]+", role.lower()) if len(w) > 2 and w not in {"the", "and"}]
-    if not words or role.strip().lower() == name.lower() or len(role.split()) > 14:
-        return False
-    tokens = re.findall(r"[A-Za-z]+", evidence.lower())
-    if sum(w in tokens for w in words) / len(words) < 0.75:
-        return False
-    name_at = [i for i, t in enumerate(tokens) if t == name.split()[-1].lower()]
-    role_at = [i for i, t in enumerate(tokens) if t == words[0]]
-    return any(abs(i - j) <= window for i in name_at for j in role_at)
-
-
 def checked_role(answer: str, name: str, evidence: str, source: SourceIndex) -> str | None:
     """A model's answer about an actor's role, kept only if it is the evidence sentence's words
     (`role_is_grounded`), reads as a role (`is_role_phrase`) and names no entity or number the
@@ -181,12 +164,8 @@ def checked_role(answer: str, name: str, evidence: str, source: SourceIndex) -> 
     role = clean_answer(answer).rstrip(".")
     if role.lower().startswith(name.lower() + " is "):
         role = role[len(name) + 4 :]
-    if (
-        not role_is_grounded(role, name, evidence)
-        or not is_role_phrase(role)
-        or names_only(role, name, evidence)
-        or source.unsupported(role)
-    ):
+    grounded = role_is_grounded(role, name, evidence, source.checks.role_words, source.checks.role_window)
+    if not grounded or not is_role_phrase(role) or names_only(role, name, evidence) or source.unsupported(role):
         return None
     return role
 

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from .config import SalienceConfig
+from .config import GroundingConfig, SalienceConfig
 from .nlp import Sentence
 from .structure import is_direct_quote
 
@@ -73,9 +73,9 @@ def content_words(text: str) -> list[str]:
 
 def weighted_bag(text: str) -> Counter[str]:
     """Stemmed content words of `text`, each counted with its `rarity`."""
-    bag: Counter[str] = Counter()
+    bag: Counter[str] = Counter()  # float counts: Counter adds any numbers
     for word in _words(text):
-        bag[_stem(word)] += rarity(word)
+        bag[_stem(word)] += rarity(word)  # type: ignore[assignment]  # typeshed types Counter values as int
     return bag
 
 
@@ -154,7 +154,7 @@ def select(sentences: Sequence[Sentence], k: int, weights: SalienceConfig = Sali
     Falls back to the first sentences when a text has no statement at all (a list of headings).
     """
     chosen: list[Sentence] = []
-    for value, s in rank(sentences, weights):
+    for _, s in rank(sentences, weights):
         if len(chosen) >= k or s.kind != "statement":
             break
         if not any(overlap(s.text, c.text) > weights.redundant for c in chosen):
@@ -232,7 +232,9 @@ def select_bluf(
     return sorted(chosen, key=lambda s: (s.doc, s.index))
 
 
-def agreeing_documents(sentence: Sentence, sentences: Sequence[Sentence], min_overlap: float = 0.5) -> list[int]:
+def agreeing_documents(
+    sentence: Sentence, sentences: Sequence[Sentence], min_overlap: float = GroundingConfig().agreement
+) -> list[int]:
     """The other documents that say what `sentence` says: each has a sentence sharing at least
     `min_overlap` of its content words with it, both ways (corroboration across a pile)."""
     docs = []

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .backends.base import Backend
-from .check import SourceIndex, grounded_sentences
+from .check import SourceIndex, grounded_sentences, restate
 from .config import GenerationConfig
 from .errors import Cancelled
 from .llm import make_chain
@@ -40,7 +40,8 @@ def checked_note(
             break
         if not is_statement(s):
             continue
-        if all(overlap(s.text, other) < 0.5 and overlap(other, s.text) < 0.5 for other in filled):
+        limit = source.checks.note_redundant
+        if all(overlap(s.text, other) < limit and overlap(other, s.text) < limit for other in filled):
             filled.append(s.text)
     return Note(tuple(filled))
 
@@ -86,12 +87,10 @@ def compress_sentences(
     should_stop: Callable[[], bool] | None = None,
 ) -> Note:
     """Each chosen sentence shortened by the model, kept only if it says nothing the sentence does not."""
-    from .judgments import restate
-
     answers = make_chain("compress", backend, options, on_batch, should_stop).batch([{"text": fence(s.text)} for s in chosen])
     kept: list[str] = []
     for sentence, answer in zip(chosen, answers):
-        short = restate(answer, sentence, source, min_overlap=0.8)
+        short = restate(answer, sentence, source, source.checks.compress_overlap)
         if short is None or len(short.split()) >= len(sentence.text.split()):
             if short is None:
                 warnings.append("a compressed sentence was not faithful; the source sentence stands")

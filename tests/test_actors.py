@@ -3,7 +3,8 @@ import pytest
 from summariser.actors import find_actors, select_actors
 from summariser.config import ActorConfig
 from summariser.nlp import analyse
-from summariser.roles import action_role, checked_role, is_person_title, is_role_phrase, role_is_grounded, syntactic_role
+from summariser.check import role_is_grounded
+from summariser.roles import action_role, checked_role, is_person_title, is_role_phrase, syntactic_role
 
 
 @pytest.mark.parametrize(

@@ -38,11 +38,21 @@ def test_backend_is_loaded_once_per_process(tiny_settings):
     assert get_backend(tiny_settings.model) is get_backend(tiny_settings.model)
 
 
-@pytest.mark.parametrize("name", ["/nonexistent/model.gguf", "no-such-org/no-such-model"])
-def test_missing_models_fail_fast_with_a_hint(name):
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("/nonexistent/model.gguf", ["GGUF file not found: /nonexistent/model.gguf"]),
+        # A hub id: says that nothing is downloaded, and how to bring the model here instead.
+        ("no-such-org/no-such-model", ["'no-such-org/no-such-model' is not on this machine",
+                                       "nothing is downloaded at run time",
+                                       "huggingface-cli download no-such-org/no-such-model"]),
+    ],
+)
+def test_missing_models_fail_fast_with_a_hint(name, says):
     with pytest.raises(ModelNotFoundError) as err:
         get_backend(ModelConfig(name=name))
-    assert "not" in str(err.value)
+    for phrase in says:
+        assert phrase in str(err.value)
 
 
 def test_folder_without_config_is_refused(tmp_path: Path):

@@ -1,6 +1,7 @@
 """The suite runner on a small slice with the tiny random model."""
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 from summariser.cli import app
 from summariser.evaluation import metrics
 from summariser.evaluation.baselines import get_baseline
+from summariser.evaluation.results import RunSummary
 from summariser.evaluation.runner import run_suite
 from summariser.evaluation.suites import BadRow, Row, Suite, adhoc_suite, iter_rows, load_suite
 from summariser.check import SourceIndex
@@ -81,9 +83,9 @@ def test_run_scores_ours_baselines_and_peers_on_the_same_documents(tmp_path, tin
         return tiny.brief(doc)
 
     result = run_suite(suite, tiny_settings, tmp_path / "run", cache, make_brief=make)
-    systems = result.summary["systems"]
+    systems = result.scores.systems
     assert {"summariser", "lead-3", "bart", "pgn"} <= set(systems)
-    assert all(s["n"] == 3 for s in systems.values())
+    assert all(s.n == 3 for s in systems.values())
     assert result.failures == [{"line": 2, "error": "missing or empty text field 'article'", "stage": "data"}]
     for name in ("per_document.jsonl", "per_document.csv", "summary.json", "summary.md", "report.html"):
         assert (tmp_path / "run" / name).stat().st_size > 0
@@ -91,11 +93,17 @@ def test_run_scores_ours_baselines_and_peers_on_the_same_documents(tmp_path, tin
     assert sorted(p.name for p in (tmp_path / "run" / "plots").iterdir()) == [
         "distribution.png", "length.png", "systems.png"
     ]
-    assert systems["summariser"]["actor_grounding"]["mean"] == 1.0
+    assert systems["summariser"].mean("actor_grounding") == 1.0
+    # summary.json is the typed summary as written, and reads back as the same model.
+    written = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert RunSummary.model_validate(written) == result.scores
+    assert written["systems"]["summariser"]["rouge1_f"] == systems["summariser"].get("rouge1_f").model_dump()
+    assert "kind" not in written and written["rouge"].startswith(f"rouge-score {version('rouge-score')},")
+    assert written["ci"] == f"95% percentile bootstrap over documents, {suite.bootstrap_samples} resamples, fixed seed"
     # A second run re-scores from the cache without generating anything.
     again = run_suite(suite, tiny_settings, tmp_path / "run2", cache, make_brief=make)
-    assert len(calls) == 3 and again.summary["generated_briefs"] == 0
-    assert again.summary["systems"]["summariser"] == systems["summariser"]
+    assert len(calls) == 3 and again.scores.generated_briefs == 0
+    assert again.scores.systems["summariser"] == systems["summariser"]
 
 
 def test_cli_eval_and_compare(tmp_path, tiny_model_dir):
@@ -132,7 +140,7 @@ def test_interrupted_eval_resumes_from_the_cache(tmp_path, tiny_settings, tiny):
     again = []
     result = run_suite(suite, tiny_settings, tmp_path / "run", cache,
                        make_brief=lambda d: again.append(d.id) or tiny.brief(d))
-    assert len(again) == 1 and result.summary["scored_documents"] == 3
+    assert len(again) == 1 and result.scores.scored_documents == 3
 
 
 @pytest.mark.parametrize(
@@ -150,3 +158,23 @@ def test_furniture_counts_captions_headings_and_bylines(summary, count):
     from summariser.evaluation.metrics import furniture
 
     assert furniture(summary) == count
+
+
+@pytest.mark.parametrize("run", sorted(p.parent.name for p in (Path(__file__).parents[1] / "eval" / "results").glob(
+    "*/summary.json")))
+def test_published_summaries_read_as_typed_results_and_write_back_the_same_file(run):
+    """The typed results read every committed ROUGE summary.json and write it back byte for byte (the
+    file format did not change); the others (actors, judgments) still make their table."""
+    from summariser.evaluation.report import markdown_table
+    from summariser.evaluation.results import is_rouge_summary
+
+    text = (Path(__file__).parents[1] / "eval" / "results" / run / "summary.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    if is_rouge_summary(data):
+        summary = RunSummary.model_validate(data)
+        assert json.dumps(summary.to_json(), indent=2) + "\n" == text
+        assert summary.ours() is not None and summary.order()[0] == "summariser"
+        table = markdown_table(summary)
+    else:
+        table = markdown_table(data)
+    assert table.startswith(f"# {data['suite']}: ")

@@ -105,7 +105,7 @@ def test_redirects_are_followed_up_to_a_limit(server: str):
     "path, max_bytes, says",
     [
         ("/to-file", 10_000_000, "not http(s)"),
-        ("/big", 10_000, "0.05 MB, over the 0.01 MB limit"),
+        ("/big", 10_000, "0.0477 MiB, over the 0.00954 MiB limit"),
         ("/big-unannounced", 10_000, "download stopped"),
         ("/missing", 10_000_000, "HTTP 404"),
     ],

@@ -35,6 +35,9 @@ def test_corpus_is_large_enough():
     assert len(CORPUS) >= 10
 
 
+# Not marked slow, deliberately: this is the real default model on the default settings (what every user
+# runs), on 10 short reports; it costs about 20 s of the fast run (measured 23 s with the model load).
+# The 52-document set with the real model is the slow one below.
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_injected_instructions_are_not_obeyed(real, path):
     doc = load_file(path)

@@ -4,7 +4,6 @@ import pytest
 
 from summariser.judgments import (
     LIKELIHOOD,
-    bigram_support,
     corroboration,
     is_forward_looking,
     is_judgment,
@@ -14,6 +13,7 @@ from summariser.judgments import (
     read,
     resolve_speaker,
 )
+from summariser.check import bigram_support
 from summariser.nlp import Entity, Sentence
 
 

@@ -160,7 +160,7 @@ def test_docx_zip_bomb_is_refused_before_it_is_unpacked():
 
 def test_docx_size_cap_is_the_declared_total(monkeypatch):
     monkeypatch.setattr(docx_loader, "MAX_UNZIPPED_BYTES", 2 * 1024 * 1024)
-    assert "over the 2 MB limit" in one_line_error(lambda: parse(m.zip_bomb(3), "small-bomb.docx"))
+    assert "over the 2 MiB limit" in one_line_error(lambda: parse(m.zip_bomb(3), "small-bomb.docx"))
     assert parse(m.docx_report(), "fine.docx").text  # a real report stays far under
 
 

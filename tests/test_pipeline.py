@@ -26,6 +26,26 @@ def test_brief_is_schema_valid_and_round_trips(seed_brief):
     assert 1 <= len(re.findall(r"[.!?](?:\s|$)", seed_brief.bluf)) <= 6
 
 
+def test_brief_records_its_source_and_how_it_was_made(tiny, seed_brief, seed_text):
+    from summariser import __version__
+
+    (source,) = seed_brief.sources
+    assert (source.document, source.id, source.words) == ("seed.txt", "seed", len(seed_text.split()))
+    assert source.chunks >= 1
+    made = seed_brief.provenance
+    assert (made.model, made.version) == (tiny.backend.model_id, __version__)
+    # The settings that ran ('auto' modes resolved), so the brief can be reproduced from them.
+    assert made.settings["brief"] == tiny.settings.brief.model_dump()
+    assert made.settings["generation"] == tiny.settings.generation.model_dump()
+    assert made.settings["brief"]["bluf_mode"] in ("extract", "compress", "abstract")
+    # Every citation names this document and a sentence of it, by its text.
+    citations = [c for j in seed_brief.key_judgments for c in j.citations]
+    citations += [c for i in seed_brief.implications for c in i.citations] + [a.evidence for a in seed_brief.key_actors]
+    assert citations
+    for c in citations:
+        assert c.document == "seed.txt" and _norm(c.text) in _norm(seed_text) and c.sentence >= 0
+
+
 def test_random_model_output_is_never_trusted(seed_brief, seed_text):
     # The tiny model writes noise; the checks must replace it with source sentences.
     source = _norm(seed_text)

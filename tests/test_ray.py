@@ -142,7 +142,7 @@ def test_eval_through_ray_scores_the_same_as_one_process(tmp_path, tiny, tiny_se
             for run in ("a", "b")]
     for row in rows[0] + rows[1]:
         row.pop("seconds", None)
-    assert rows[0] == rows[1] and on_ray.summary["generated_briefs"] == local.summary["generated_briefs"] == 3
+    assert rows[0] == rows[1] and on_ray.scores.generated_briefs == local.scores.generated_briefs == 3
 
 
 @pytest.mark.timeout(120)

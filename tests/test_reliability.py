@@ -20,7 +20,8 @@ def test_fifty_megabyte_file_is_refused_with_a_clear_reason(tmp_path):
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: cheap to make
-    with pytest.raises(DocumentError, match="over the 17 MB limit|over the 16 MB limit"):
+    # The limit is 16 MiB (16 * 2**20 bytes) and the file 50 MiB: both in the unit of [load] max_mb.
+    with pytest.raises(DocumentError, match="file is 50 MiB, over the 16 MiB limit"):
         load_file(big)
 
 

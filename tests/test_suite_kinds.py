@@ -108,13 +108,14 @@ def test_pile_suite_briefs_documents_together(tmp_path, tiny_settings, tiny):
         return tiny.brief(docs)
 
     result = run_suite(suite, tiny_settings, tmp_path / "run", tmp_path / "cache", make_brief=make)
-    members = result.summary["piles"]["members"]
+    assert result.scores.kind == "pile" and result.scores.piles is not None
+    members = result.scores.piles["members"]
     assert list(members) == ["pile-00", "pile-01"] and calls == list(members.values())
     assert all(2 <= len(m) <= 3 for m in members.values())
-    systems = result.summary["systems"]
-    assert set(systems) == {"summariser", "lead-3", "each-lead-1"} and all(s["n"] == 2 for s in systems.values())
-    assert systems["each-lead-1"]["coverage"]["mean"] == 1.0  # one lead sentence from every document
-    assert systems["lead-3"]["coverage"]["mean"] < 1.0  # the opening of the first document only
+    systems = result.scores.systems
+    assert set(systems) == {"summariser", "lead-3", "each-lead-1"} and all(s.n == 2 for s in systems.values())
+    assert systems["each-lead-1"].mean("coverage") == 1.0  # one lead sentence from every document
+    assert systems["lead-3"].mean("coverage") < 1.0  # the opening of the first document only
     records = [json.loads(line) for line in (tmp_path / "run" / "per_document.jsonl").read_text().splitlines()]
     by_id = {r["id"]: r for r in records if r["system"] == "summariser"}
     by_row = {r["id"]: r for r in rows}
@@ -127,7 +128,7 @@ def test_pile_suite_briefs_documents_together(tmp_path, tiny_settings, tiny):
     assert "coverage %" in (tmp_path / "run" / "summary.md").read_text()
     limited = run_suite(suite.model_copy(update={"limit": 1}), tiny_settings, tmp_path / "run3", tmp_path / "cache",
                         make_brief=make)
-    assert list(limited.summary["piles"]["members"]) == ["pile-00"] and len(calls) == 2  # cached
+    assert list(limited.scores.piles["members"]) == ["pile-00"] and len(calls) == 2  # cached
 
 
 def test_cli_runs_the_judgments_suite(tmp_path):

@@ -412,6 +412,6 @@ def test_a_parse_that_needs_too_much_memory_is_stopped(tmp_path):
         handle.truncate(600 * 1024 * 1024)  # sparse: 600 MB that cost nothing to make
     (tmp_path / "small.txt").write_text("Still read.")
     with ParseGuard(memory_mb=256) as guard:
-        with pytest.raises(DocumentError, match="more than 256 MB of memory"):
+        with pytest.raises(DocumentError, match="more than 256 MiB of memory"):
             guard.load(big, max_bytes=700 * 1024 * 1024)
         assert [d.text for d in guard.load(tmp_path / "small.txt")] == ["Still read."]

@@ -232,18 +232,22 @@ def test_download_names_come_from_titles_and_several_briefs_get_a_zip(seed_brief
 
 
 def test_evaluation_summary_says_what_the_numbers_say():
-    def stats(mean: float, half: float = 1.0) -> dict[str, float]:
-        return {"mean": mean, "low": mean - half, "high": mean + half}
+    from summariser.evaluation.results import RunSummary
 
-    summary = {
-        "suite": "demo", "description": "Ten test articles.", "scored_documents": 10,
-        "systems": {
-            "summariser": {"rouge1_f": stats(40.0), "entity_precision": stats(0.98, 0.01)},
-            "lead-3": {"rouge1_f": stats(39.5)},
-            "bart": {"rouge1_f": stats(45.0)},
-            "pgn": {"rouge1_f": stats(38.0)},
+    def stats(mean: float, half: float = 1.0) -> dict[str, float]:
+        return {"mean": mean, "low": mean - half, "high": mean + half, "n": 10}
+
+    summary = RunSummary(
+        suite="demo", description="Ten test articles.", data="demo.jsonl", scored_part="bluf", documents=10,
+        scored_documents=10, model="m", settings={}, version="0", generated_briefs=10, wall_seconds=1.0,
+        generation_seconds=1.0, rouge="rouge", ci="ci",
+        systems={
+            "summariser": {"n": 10, "rouge1_f": stats(40.0), "entity_precision": stats(0.98, 0.01)},
+            "lead-3": {"n": 10, "rouge1_f": stats(39.5)},
+            "bart": {"n": 10, "rouge1_f": stats(45.0)},
+            "pgn": {"n": 10, "rouge1_f": stats(38.0)},
         },
-    }
+    ).to_json()  # as read from a summary.json
     text = _text_of(plain_summary(summary))
     assert "demo: 10 briefs scored" in text and "ROUGE-1 40.0 out of 100 (95% interval 39.0 to 41.0)" in text
     assert "(lead-3) scores 39.5: ours is about the same (+0.5 points; the 95% intervals overlap)" in text
@@ -251,7 +255,7 @@ def test_evaluation_summary_says_what_the_numbers_say():
             "do not overlap)") in text
     assert "98% of the named things" in text
     # A suite scored otherwise (no ROUGE) is described, not given numbers it does not have.
-    other = _text_of(plain_summary({"suite": "actors", "description": "Key actors of 61 articles.", "systems": {}}))
+    other = _text_of(plain_summary({"kind": "actors", "suite": "actors", "description": "Key actors of 61 articles."}))
     assert other == "actorsKey actors of 61 articles. Its scores are in the table of that name below."
 
 

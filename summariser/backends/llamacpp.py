@@ -105,5 +105,5 @@ class LlamaCppBackend(Backend):
             )
             if should_stop and should_stop():
                 raise Cancelled("cancelled")
-            answers.append(out["choices"][0]["text"].strip())
+            answers.append(out["choices"][0]["text"].strip())  # type: ignore[index]  # not streamed: one response
         return answers

@@ -41,8 +41,9 @@ def _shown_url(url: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))) \
-        if parts.username or parts.password else url
+    if not (parts.username or parts.password):
+        return url
+    return urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))
 
 
 class ServerError(SummariserError):
@@ -152,11 +153,12 @@ class OpenAIBackend(Backend):
     @property
     def context_window(self) -> int:
         info = self._model_info()
-        meta = info.get("meta") if isinstance(info.get("meta"), dict) else {}
+        meta = info.get("meta")
+        meta = meta if isinstance(meta, dict) else {}
         for value in (info.get("max_model_len"), meta.get("n_ctx"), meta.get("n_ctx_train")):
             if value:
                 return int(value)
-        if self._tok is not None and getattr(self._tok, "model_max_length", 0) and self._tok.model_max_length < 10**6:
+        if self._tok is not None and getattr(self._tok, "model_max_length", None) and self._tok.model_max_length < 10**6:
             return int(self._tok.model_max_length)
         return DEFAULT_CONTEXT
 

@@ -11,7 +11,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_type_hints
 
-import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
@@ -181,14 +180,14 @@ def optional_ray_value(args: list[str]) -> list[str]:
 class RayCommand(TyperCommand):
     """A command whose `--ray` option may be given without a value."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context (typer._click)
         return super().parse_args(ctx, optional_ray_value(args))
 
 
 class RayGroup(TyperGroup):
     """A group (with a default callback) whose `--ray` option may be given without a value."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context (typer._click)
         return super().parse_args(ctx, optional_ray_value(args))
 
 

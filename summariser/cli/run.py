@@ -135,7 +135,7 @@ def run(
         interrupted = True
     except OutputError as exc:  # the output folder cannot be used or written: stop, nothing half-written
         err.print(f"[red]error:[/] {escape(str(exc))}")
-        if sum(tally.status.values()):
+        if sum(tally.status.values()) and out is not None:  # an OutputError comes from the output folder
             err.print(escape(tally.line(time.perf_counter() - started) + f"; log: {out / 'run-log.jsonl'}"))
         raise typer.Exit(2) from None
     except SummariserError as exc:  # e.g. the model is missing: nothing can be briefed

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .results import F1_KEYS, OURS
 from .runner import PER_DOC
 from .scoring import paired_bootstrap
 
-METRICS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "entity_precision")
+METRICS = (*F1_KEYS, "entity_precision")
 
 
 def _scores(run: Path, system: str) -> dict[str, dict]:
@@ -23,7 +24,7 @@ def _scores(run: Path, system: str) -> dict[str, dict]:
     return found
 
 
-def compare_runs(run_a: Path, run_b: Path, system_a: str = "summariser", system_b: str = "summariser") -> str:
+def compare_runs(run_a: Path, run_b: Path, system_a: str = OURS, system_b: str = OURS) -> str:
     """A Markdown table: mean difference B - A, its 95% CI, p-value and verdict per measure."""
     a, b = _scores(run_a, system_a), _scores(run_b, system_b)
     common = sorted(set(a) & set(b))

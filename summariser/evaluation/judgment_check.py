@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .scoring import PRF, Counts, bootstrap_prf
+from .scoring import BOOTSTRAP_SAMPLES, PRF, Counts, bootstrap_prf
 
 KINDS = ("assessment", "cause", "intention", "prediction", "position", "description", "other")
 JUDGMENT_KINDS = frozenset({"assessment", "cause", "intention", "prediction", "position"})
@@ -59,22 +59,23 @@ def counts(truth: bool, predicted: bool) -> Counts:
     return Counts(int(truth and predicted), int(predicted and not truth), int(truth and not predicted))
 
 
-def score(items: Sequence[Labelled], predictions: Sequence[bool], target: str) -> PRF:
+def score(items: Sequence[Labelled], predictions: Sequence[bool], target: str,
+          samples: int = BOOTSTRAP_SAMPLES) -> PRF:
     """Precision, recall and F1 of predictions (one per item) for 'judgment' or 'forward'."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; use one of {TARGETS}")
     if len(items) != len(predictions):
         raise ValueError("one prediction per labelled sentence is needed")
-    return bootstrap_prf([counts(i.truth(target), p) for i, p in zip(items, predictions)])
+    return bootstrap_prf([counts(i.truth(target), p) for i, p in zip(items, predictions)], samples)
 
 
 def by_split(items: Sequence[Labelled], predictions: Sequence[bool], target: str,
-             splits: Iterable[str] = ("dev", "test")) -> dict[str, PRF]:
+             splits: Iterable[str] = ("dev", "test"), samples: int = BOOTSTRAP_SAMPLES) -> dict[str, PRF]:
     """`score` for each split and for all sentences ('all')."""
     out: dict[str, PRF] = {}
     for name in [*splits, "all"]:
         chosen = [(i, p) for i, p in zip(items, predictions) if name == "all" or i.split == name]
-        out[name] = score([i for i, _ in chosen], [p for _, p in chosen], target)
+        out[name] = score([i for i, _ in chosen], [p for _, p in chosen], target, samples)
     return out
 
 

@@ -7,61 +7,58 @@ import html
 import io
 from typing import Any
 
-HEADLINE = ("rouge1_f", "rouge2_f", "rougeLsum_f")
-LABELS = {"rouge1_f": "R1", "rouge2_f": "R2", "rougeL_f": "RL", "rougeLsum_f": "RLsum"}
+from .results import F1_KEYS, OURS, RunSummary, SystemScores, rouge_key
+
+HEADLINE = (rouge_key("rouge1"), rouge_key("rouge2"), rouge_key("rougeLsum"))
+LABELS = dict(zip(F1_KEYS, ("R1", "R2", "RL", "RLsum")))
 
 
-def _furniture(stats: dict) -> str:
+def _furniture(stats: SystemScores) -> str:
     """'page furniture: 0 sentences in 250 summaries' (captions, headings, bylines; metrics.furniture)."""
     cell = stats.get("furniture")
     if not cell:
         return "page furniture: not measured"
-    total = round(cell["mean"] * cell["n"])
-    return f"page furniture (captions, headings, bylines): {total} sentence{'s' if total != 1 else ''} in {cell['n']} summaries"
+    total = round(cell.mean * cell.n)
+    return f"page furniture (captions, headings, bylines): {total} sentence{'s' if total != 1 else ''} in {cell.n} summaries"
 
 
-def _cell(stats: dict[str, Any], key: str, scale: float = 1.0, digits: int = 1) -> str:
-    if key not in stats:
+def _cell(stats: SystemScores, key: str, scale: float = 1.0, digits: int = 1) -> str:
+    s = stats.get(key)
+    if s is None:
         return "–"
-    s = stats[key]
-    return f"{s['mean'] * scale:.{digits}f} [{s['low'] * scale:.{digits}f}, {s['high'] * scale:.{digits}f}]"
+    return f"{s.mean * scale:.{digits}f} [{s.low * scale:.{digits}f}, {s.high * scale:.{digits}f}]"
 
 
-def _order(summary: dict[str, Any]) -> list[str]:
-    """Ours first, then by ROUGE-1 F1, best first."""
-    systems = summary["systems"]
-    rest = sorted((s for s in systems if s != "summariser"), key=lambda s: -systems[s].get("rouge1_f", {}).get("mean", 0))
-    return (["summariser"] if "summariser" in systems else []) + rest
-
-
-def markdown_table(summary: dict[str, Any]) -> str:
+def markdown_table(summary: RunSummary | dict[str, Any]) -> str:
     """The headline table: F1 x100 with 95% intervals, and the side measures, one row per system."""
-    kind = summary.get("kind", "rouge")
-    if kind == "actors":
-        return actors_table(summary)
-    if kind == "judgments":
-        return judgments_table(summary)
-    types = [t for t in ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f") if any(t in s for s in summary["systems"].values())]
-    covered = any("coverage" in s for s in summary["systems"].values())
+    if isinstance(summary, dict):
+        if summary.get("kind") == "actors":
+            return actors_table(summary)
+        if summary.get("kind") == "judgments":
+            return judgments_table(summary)
+        summary = RunSummary.model_validate(summary)
+    systems = summary.systems.values()
+    types = [t for t in F1_KEYS if any(s.get(t) for s in systems)]
+    covered = any(s.get("coverage") for s in systems)
     head = ["system", *(LABELS[t] for t in types), "words", "novel 2-grams %", "entity precision %"]
     head += ["coverage %"] if covered else []
-    unit = "piles" if kind == "pile" else "documents"
+    unit = "piles" if summary.kind == "pile" else "documents"
     lines = [
-        f"# {summary['suite']}: {summary['scored_documents']} {unit}, scored part: {summary['scored_part']}",
+        f"# {summary.suite}: {summary.scored_documents} {unit}, scored part: {summary.scored_part}",
         "",
-        f"Model: {summary['model']}. {summary['rouge']}. {summary['ci']}.",
+        f"Model: {summary.model}. {summary.rouge}. {summary.ci}.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
     ]
-    for name in _order(summary):
-        s = summary["systems"][name]
-        row = [f"**{name}**" if name == "summariser" else name]
+    for name in summary.order():
+        s = summary.systems[name]
+        row = [f"**{name}**" if name == OURS else name]
         row += [_cell(s, t) for t in types]
         row += [_cell(s, "words", digits=0), _cell(s, "novel_bigrams", 100), _cell(s, "entity_precision", 100)]
         row += [_cell(s, "coverage", 100)] if covered else []
         lines.append("| " + " | ".join(row) + " |")
-    ours = summary["systems"].get("summariser", {})
+    ours = summary.ours()
     if ours:
         lines += [
             "",
@@ -70,13 +67,13 @@ def markdown_table(summary: dict[str, Any]) -> str:
             f"seconds per brief: {_cell(ours, 'seconds')}; "
             f"{_furniture(ours)}.",
         ]
-    if summary.get("coverage"):
-        lines += ["", f"Coverage: {summary['coverage']}."]
-    if summary.get("multi_reference"):
-        lines += ["", f"Several references per document: {summary['multi_reference']}."]
-    if summary["failures"]:
-        lines += ["", f"{len(summary['failures'])} row(s) not scored (see summary.json, `failures`)."]
-    lines += ["", f"Wall time {summary['wall_seconds']} s ({summary['generated_briefs']} briefs generated, the rest cached).", ""]
+    if summary.coverage:
+        lines += ["", f"Coverage: {summary.coverage}."]
+    if summary.multi_reference:
+        lines += ["", f"Several references per document: {summary.multi_reference}."]
+    if summary.failures:
+        lines += ["", f"{len(summary.failures)} row(s) not scored (see summary.json, `failures`)."]
+    lines += ["", f"Wall time {summary.wall_seconds} s ({summary.generated_briefs} briefs generated, the rest cached).", ""]
     return "\n".join(lines)
 
 
@@ -154,21 +151,21 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def plots(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, str]:
+def plots(summary: RunSummary, records: list[dict[str, Any]]) -> dict[str, str]:
     """Base64 PNG plots: system comparison with CIs, score distributions, score vs length."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    order = _order(summary)
+    order = summary.order()
     out: dict[str, str] = {}
     fig, ax = plt.subplots(figsize=(9, 4))
     width = 0.8 / len(HEADLINE)
     for i, key in enumerate(HEADLINE):
-        stats = [summary["systems"][s].get(key) for s in order]
-        means = [st["mean"] if st else 0 for st in stats]
-        errs = [[m - st["low"] if st else 0 for m, st in zip(means, stats)], [st["high"] - m if st else 0 for m, st in zip(means, stats)]]
+        stats = [summary.systems[s].get(key) for s in order]
+        means = [st.mean if st else 0 for st in stats]
+        errs = [[m - st.low if st else 0 for m, st in zip(means, stats)], [st.high - m if st else 0 for m, st in zip(means, stats)]]
         ax.bar([x + i * width for x in range(len(order))], means, width, yerr=errs, capsize=3, label=LABELS[key])
     ax.set_xticks([x + width for x in range(len(order))], order, rotation=30, ha="right")
     ax.set_ylabel("F1 x100 (95% CI)")
@@ -196,27 +193,27 @@ def plots(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, s
     return out
 
 
-def html_report(summary: dict[str, Any], records: list[dict[str, Any]], images: dict[str, str] | None = None) -> str:
+def html_report(summary: RunSummary, records: list[dict[str, Any]], images: dict[str, str] | None = None) -> str:
     """A self-contained HTML page: the table, the plots and the worst documents for ours."""
     import markdown_it
 
     images_b64 = images if images is not None else plots(summary, records)
     table = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown_table(summary))
-    images = "".join(
+    figures = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
         for (name, data), caption in zip(
             images_b64.items(),
             ["Systems compared (F1 x100, 95% CI)", "Distribution of ROUGE-1 per document", "ROUGE-1 vs document length"],
         )
     )
-    ours = sorted((r for r in records if r["system"] == "summariser"), key=lambda r: r.get("rouge1_f", 0))[:10]
+    ours = sorted((r for r in records if r["system"] == OURS), key=lambda r: r.get("rouge1_f", 0))[:10]
     worst = "".join(
         f"<tr><td>{html.escape(r['id'])}</td><td>{r.get('rouge1_f', 0):.1f}</td><td>{html.escape(r['summary'])}</td></tr>"
         for r in ours
     )
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(summary['suite'])} evaluation</title>
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(summary.suite)} evaluation</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px}}figure{{margin:1em 0}}</style></head><body>
-{table}{images}<h2>Lowest ROUGE-1 documents (ours)</h2><table><tr><th>id</th><th>R1</th><th>BLUF</th></tr>{worst}</table>
+{table}{figures}<h2>Lowest ROUGE-1 documents (ours)</h2><table><tr><th>id</th><th>R1</th><th>BLUF</th></tr>{worst}</table>
 </body></html>
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +24,11 @@ from ..load import Document
 from ..prompts import prompts_dir
 from . import metrics
 from .baselines import get_baseline
-from .scoring import bootstrap_mean, rouge
+from .results import OURS, RunSummary, ci_description, is_rouge_summary, rouge_description, summarise_records
+from .scoring import rouge
 from .suites import BadRow, Row, Suite, iter_rows
 
-OURS = "summariser"
+__all__ = ["OURS", "RunResult", "run_suite", "summarise_records"]  # OURS, summarise_records: from results.py
 PER_DOC = "per_document.jsonl"
 SUMMARY = "summary.json"
 
@@ -41,18 +43,20 @@ def scored_text(brief: Brief, part: str) -> str:
     return " ".join(pieces)
 
 
-# The modules whose code decides what a brief says (not how it is shown, stored or scored).
-BRIEF_MODULES = ("pipeline", "language", "summarise", "merge", "check", "chunk", "nlp", "salience", "actors", "judgments",
-                 "llm", "prompts", "brief", "backends/hf", "backends/llamacpp",
-                 "backends/openai_compat", "backends/capability")
-
-
+@lru_cache(maxsize=1)
 def _fingerprint() -> str:
-    """Changes with the prompts or the brief-making code, so stale cached briefs are never reused."""
+    """Changes with the prompts or any source file of the package, so stale cached briefs are never reused.
+
+    The whole package is hashed (once per process), not a hand-kept list of the modules that decide what a
+    brief says: a list falls behind the code (roles.py, structure.py, injection.py were once missing).
+    """
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parents[1]
-    code = [package / f"{name}.py" for name in BRIEF_MODULES]
-    for path in [*sorted(prompts_dir().glob("*.toml")), *code]:
+    prompts = prompts_dir()
+    files = [(p.relative_to(prompts), p) for p in sorted(prompts.glob("*.toml"))]
+    files += [(p.relative_to(package), p) for p in sorted(package.rglob("*.py"))]
+    for name, path in files:
+        digest.update(name.as_posix().encode())  # a file renamed or moved changes the key too
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -76,8 +80,15 @@ class RunResult:
     """What a run produced."""
 
     out: Path
-    summary: dict[str, Any]
+    summary: RunSummary | dict[str, Any]  # a ROUGE or pile run: typed; actors and judgments: their JSON object
     failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def scores(self) -> RunSummary:
+        """The typed summary of a ROUGE or pile run (TypeError for the actors and judgments suites)."""
+        if not isinstance(self.summary, RunSummary):
+            raise TypeError(f"a {self.summary.get('kind')} run has no ROUGE scores")
+        return self.summary
 
 
 def score_row(row: Row, system: str, summary: str, rouge_types: list[str], brief: Brief | None = None) -> dict[str, Any]:
@@ -106,28 +117,6 @@ def score_row(row: Row, system: str, summary: str, rouge_types: list[str], brief
         record["actor_grounding"] = metrics.actor_grounding(source, [a.name for a in brief.key_actors])
         record["seconds"] = brief.provenance.seconds
     return record
-
-
-def summarise_records(records: list[dict[str, Any]], rouge_types: list[str]) -> dict[str, Any]:
-    """Per system: mean and 95% bootstrap interval of every measure, over the same documents."""
-    systems: dict[str, list[dict[str, Any]]] = {}
-    for r in records:
-        systems.setdefault(r["system"], []).append(r)
-    keys = [f"{t}_{m}" for t in rouge_types for m in ("f", "p", "r")] + [
-        "words", "compression", "novel_bigrams", "entity_precision", "brief_entity_precision", "actor_grounding",
-        "seconds", "coverage", "furniture",
-    ]
-    out: dict[str, Any] = {}
-    for system, rows in systems.items():
-        stats: dict[str, Any] = {"n": len(rows)}
-        for key in keys:
-            values = [r[key] for r in rows if r.get(key) is not None]
-            if values:
-                iv = bootstrap_mean(values)
-                stats[key] = {"mean": round(iv.mean, 4), "low": round(iv.low, 4), "high": round(iv.high, 4),
-                              "n": len(values)}
-        out[system] = stats
-    return out
 
 
 MakeBrief = Callable[[Document | list[Document]], Brief]
@@ -241,26 +230,26 @@ def run_suite(
         for name, text in sorted(row.systems.items()):
             records.append(score_row(row, name, text, suite.rouge_types))
 
-    summary = {
-        "suite": suite.name,
-        "description": suite.description,
-        "data": str(suite.data),
-        "scored_part": suite.score,
-        "documents": len(rows),
-        "scored_documents": len(scored),
-        "failures": failures,
-        "multi_reference": "max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
+    summary = RunSummary(
+        suite=suite.name,
+        description=suite.description,
+        data=str(suite.data),
+        scored_part=suite.score,
+        documents=len(rows),
+        scored_documents=len(scored),
+        failures=failures,
+        multi_reference="max F1 per ROUGE type over references" if any(len(r.references) > 1 for r in rows) else None,
         **run_facts(briefs, settings, generated, started),
-        "generation_seconds": round(generation_seconds, 1),
-        "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line",
-        "ci": "95% percentile bootstrap over documents, 1000 resamples, fixed seed",
-        "systems": summarise_records(records, suite.rouge_types),
-    }
+        generation_seconds=round(generation_seconds, 1),
+        rouge=rouge_description(),
+        ci=ci_description("documents", suite.bootstrap_samples),
+        systems=summarise_records(records, suite.rouge_types, suite.bootstrap_samples),
+    )
     write_run(out, records, summary)
     return RunResult(out, summary, failures)
 
 
-def write_run(out: Path, records: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+def write_run(out: Path, records: list[dict[str, Any]], summary: RunSummary) -> None:
     """Per-document JSONL and CSV, summary JSON, Markdown table and HTML report."""
     import csv
     import io
@@ -273,11 +262,11 @@ def write_run(out: Path, records: list[dict[str, Any]], summary: dict[str, Any])
     writer.writeheader()
     writer.writerows(records)
     atomic_write(out / "per_document.csv", buffer.getvalue())
-    atomic_write(out / SUMMARY, json.dumps(summary, indent=2) + "\n")
+    atomic_write(out / SUMMARY, json.dumps(summary.to_json(), indent=2) + "\n")
     write_reports(out, records, summary)
 
 
-def write_reports(out: Path, records: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+def write_reports(out: Path, records: list[dict[str, Any]], summary: RunSummary) -> None:
     """The Markdown table, the HTML report and the plots as PNG files (for the web demo)."""
     import base64
 
@@ -295,9 +284,9 @@ def rewrite_reports(out: Path) -> None:
     """Rebuild the reports of an existing run folder from its per-document scores and summary."""
     records = [json.loads(line) for line in (out / PER_DOC).read_text(encoding="utf-8").splitlines() if line.strip()]
     summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
-    if summary.get("kind") in ("actors", "judgments"):  # no ROUGE, no plots: the table is the report
+    if not is_rouge_summary(summary):  # actors, judgments: no ROUGE, no plots: the table is the report
         from .report import markdown_table
 
         atomic_write(out / "summary.md", markdown_table(summary))
         return
-    write_reports(out, records, summary)
+    write_reports(out, records, RunSummary.model_validate(summary))

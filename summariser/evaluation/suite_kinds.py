@@ -19,21 +19,19 @@ from typing import Any, TypeVar
 
 from .. import __version__
 from ..batch import atomic_write
+from ..brief import Brief
 from ..config import Settings
 from ..errors import ConfigError
 from ..load import Document, json_lines
 from . import actors, judgment_check
 from .piles import coverage, join_documents, pile_baseline
-from .runner import (
-    OURS, PER_DOC, SUMMARY, MakeBrief, RunResult, generate_briefs, run_facts, score_row, scored_text,
-    summarise_records, write_run,
-)
+from .results import OURS, RunSummary, Stat, ci_description, rouge_description, summarise_records
+from .runner import PER_DOC, SUMMARY, MakeBrief, RunResult, generate_briefs, run_facts, score_row, scored_text, write_run
 from .sampling import make_piles
-from .scoring import PRF, Counts, bootstrap_mean, bootstrap_prf
+from .scoring import BOOTSTRAP_SAMPLES, PRF, Counts, bootstrap_prf
 from .suites import BadRow, Row, Suite, iter_rows, load_texts
 
 T = TypeVar("T")
-CI = "95% percentile bootstrap over documents, 1000 resamples, fixed seed"
 Progress = Callable[[int, int, str], None] | None
 
 
@@ -89,17 +87,15 @@ def actor_record(gold: actors.GoldDoc, predicted: list[actors.Predicted]) -> dic
     }
 
 
-def actor_stats(records: list[dict[str, Any]]) -> dict[str, Any]:
+def actor_stats(records: list[dict[str, Any]], samples: int = BOOTSTRAP_SAMPLES) -> dict[str, Any]:
     """Micro P/R/F1 (strict and lenient) and main-subject recall of some per-document rows, with CIs."""
     hits = [float(r["main_subject_listed"]) for r in records if r["main_subject_listed"] is not None]
-    main = bootstrap_mean(hits)
     reasons = Counter(fp["reason"].split(",")[0] for r in records for fp in r["false_positives"])
     return {
         "documents": len(records),
-        "strict": _prf_dict(bootstrap_prf([Counts(**r["strict"]) for r in records])),
-        "lenient": _prf_dict(bootstrap_prf([Counts(**r["lenient"]) for r in records])),
-        "main_subject_recall": {"mean": round(main.mean, 4), "low": round(main.low, 4), "high": round(main.high, 4),
-                                "n": len(hits)},
+        "strict": _prf_dict(bootstrap_prf([Counts(**r["strict"]) for r in records], samples)),
+        "lenient": _prf_dict(bootstrap_prf([Counts(**r["lenient"]) for r in records], samples)),
+        "main_subject_recall": Stat.of(hits, samples).model_dump(),
         "main_subject_missed": [r["id"] for r in records if r["main_subject_listed"] is False],
         "predicted_per_document": round(sum(len(r["predicted"]) for r in records) / max(len(records), 1), 2),
         "key_per_document": round(sum(len(r["gold_key"]) for r in records) / max(len(records), 1), 2),
@@ -141,8 +137,8 @@ def run_actors(suite: Suite, settings: Settings, out: Path, cache_dir: Path, mak
         "failures": failures,
         **run_facts(briefs, settings, generated, started),
         "matching": "summariser/evaluation/actors.py (module docstring); annotation: eval/gold/GUIDELINE.md",
-        "ci": CI,
-        "splits": by_split(records, actor_stats),
+        "ci": ci_description("documents", suite.bootstrap_samples),
+        "splits": by_split(records, lambda rows: actor_stats(rows, suite.bootstrap_samples)),
     }
     _write_plain(out, records, summary)
     return RunResult(out, summary, failures)
@@ -166,7 +162,8 @@ def run_judgments(suite: Suite, settings: Settings, out: Path, cache_dir: Path,
         predictions[target] = [bool(classify(i.text)) for i in items]
         results[target] = {
             "classifier": spec,
-            "splits": {k: _prf_dict(v) for k, v in judgment_check.by_split(items, predictions[target], target).items()},
+            "splits": {k: _prf_dict(v) for k, v in judgment_check.by_split(
+                items, predictions[target], target, samples=suite.bootstrap_samples).items()},
             "positive_by_kind": judgment_check.positive_rate_by_kind(items, predictions[target]),
         }
     records = []
@@ -189,7 +186,7 @@ def run_judgments(suite: Suite, settings: Settings, out: Path, cache_dir: Path,
         "version": __version__,
         "wall_seconds": round(time.perf_counter() - started, 1),
         "judgment_kinds": sorted(judgment_check.JUDGMENT_KINDS),
-        "ci": "95% percentile bootstrap over sentences, 1000 resamples, fixed seed",
+        "ci": ci_description("sentences", suite.bootstrap_samples),
         "labels": counts,
         "results": results,
     }
@@ -225,32 +222,31 @@ def run_piles(suite: Suite, settings: Settings, out: Path, cache_dir: Path, make
         texts = [rows[i].text for i in ids]
         # One reference per pile: the documents' (first) references joined in pile order.
         pile = Row(name, join_documents(texts), (" ".join(rows[i].references[0] for i in ids),), {})
-        outputs = [(OURS, scored_text(briefs[name], suite.score), briefs[name])]
+        outputs: list[tuple[str, str, Brief | None]] = [(OURS, scored_text(briefs[name], suite.score), briefs[name])]
         outputs += [(b, run(texts), None) for b, run in baselines.items()]
         for system, text, brief in outputs:
             record = score_row(pile, system, text, suite.rouge_types, brief)
             record["coverage"] = round(coverage(split_sentences(text), texts), 4)
             record["documents"] = ids
             records.append(record)
-    summary = {
-        "kind": "pile",
-        "suite": suite.name,
-        "description": suite.description,
-        "data": str(suite.data),
-        "scored_part": suite.score,
-        "documents": len(names),
-        "scored_documents": len({r["id"] for r in records}),
-        "failures": failures,
-        "multi_reference": None,
+    summary = RunSummary(
+        kind="pile",
+        suite=suite.name,
+        description=suite.description,
+        data=str(suite.data),
+        scored_part=suite.score,
+        documents=len(names),
+        scored_documents=len({r["id"] for r in records}),
+        failures=failures,
+        multi_reference=None,
         **run_facts(briefs, settings, generated, started),
-        "generation_seconds": round(generation_seconds, 1),
-        "rouge": "rouge-score 0.1.2, Porter stemmer, F1/P/R x100; rougeLsum on sentences split one per line; "
-                 "one reference per pile: the documents' references joined in pile order",
-        "coverage": "share of the pile's documents a summary sentence comes from (evaluation/piles.py)",
-        "ci": "95% percentile bootstrap over piles, 1000 resamples, fixed seed",
-        "piles": {"count": len(names), "sizes": list(suite.pile_sizes), "seed": suite.pile_seed, "members": names},
-        "systems": summarise_records(records, suite.rouge_types),
-    }
+        generation_seconds=round(generation_seconds, 1),
+        rouge=rouge_description() + "; one reference per pile: the documents' references joined in pile order",
+        coverage="share of the pile's documents a summary sentence comes from (evaluation/piles.py)",
+        ci=ci_description("piles", suite.bootstrap_samples),
+        piles={"count": len(names), "sizes": list(suite.pile_sizes), "seed": suite.pile_seed, "members": names},
+        systems=summarise_records(records, suite.rouge_types, suite.bootstrap_samples),
+    )
     write_run(out, records, summary)
     return RunResult(out, summary, failures)
 

@@ -20,7 +20,7 @@ from ..config import DATA_ENV
 from ..errors import ConfigError
 from ..load import json_lines
 from ..paths import resource, shared_data_dir
-from .scoring import ROUGE_TYPES
+from .scoring import BOOTSTRAP_SAMPLES, ROUGE_TYPES
 
 ScoredPart = Literal["bluf", "bluf+judgments", "all"]
 SuiteKind = Literal["rouge", "actors", "judgments", "pile"]
@@ -57,6 +57,9 @@ class Suite(BaseModel):
     rouge_types: list[str] = Field(default_factory=lambda: list(ROUGE_TYPES))
     baselines: list[str] = Field(default_factory=lambda: ["lead-3", "centrality-3"])
     limit: int | None = Field(None, ge=1)
+    bootstrap_samples: int = Field(
+        BOOTSTRAP_SAMPLES, ge=100, description="Resamples of each 95% bootstrap interval (the summary says how many)."
+    )
 
 
 @dataclass(frozen=True)

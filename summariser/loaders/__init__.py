@@ -147,6 +147,7 @@ def _read(data: bytes, name: str, mime: str | None, inherited: dict[str, object]
     except DocumentError as exc:
         if top:
             raise
+        assert container_notes is not None  # not the top file
         if isinstance(exc, UnsupportedFormat):  # an attached image is no failure: note it and go on
             container_notes.append(f"{name.rsplit(':', 1)[-1]}: {_reason(exc)}")
         else:

@@ -22,10 +22,11 @@ import zlib
 from typing import Any
 
 from ..errors import DocumentError
+from ..sizes import MIB, mib
 from .base import Parsed, blocks_to_text, iso_date, one_line
 
 # Far above any real report (text, styles, even many images), far below what hurts on 24 GiB.
-MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * MIB
 MAX_MEMBERS = 10_000
 _HEADING_STYLE = re.compile(r"^(heading\s*\d|title|subtitle)$", re.I)
 
@@ -46,7 +47,7 @@ def check_zip(data: bytes, name: str, what: str = ".docx") -> zipfile.ZipFile:
     total = sum(m.file_size for m in members)
     if total > MAX_UNZIPPED_BYTES:
         raise DocumentError(
-            f"{name}: {what} would unpack to {total / 1e6:,.0f} MB, over the {MAX_UNZIPPED_BYTES / 1e6:.0f} MB "
+            f"{name}: {what} would unpack to {mib(total)}, over the {mib(MAX_UNZIPPED_BYTES)} "
             "limit (a zip bomb?)"
         )
     return archive

@@ -51,7 +51,7 @@ def _article(html: str, url: str | None) -> tuple[str, list[str], dict[str, obje
     if doc is None or getattr(doc, "body", None) is None:
         return "", [], {}
     blocks: list[tuple[str, str]] = []
-    for el in doc.body:
+    for el in doc.body:  # type: ignore[union-attr]  # checked above: a Document with a body
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "head":
             blocks.append(("heading", "".join(el.itertext())))

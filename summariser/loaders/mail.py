@@ -16,7 +16,7 @@ from email.errors import (
     NoBoundaryInMultipartDefect,
     StartBoundaryNotFoundDefect,
 )
-from email.message import EmailMessage
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -73,7 +73,7 @@ def _headers(msg: EmailMessage) -> dict[str, object]:
     return meta
 
 
-def _content(part: EmailMessage) -> str:
+def _content(part: MIMEPart) -> str:
     try:
         content = part.get_content()
     except (LookupError, ValueError, AssertionError, AttributeError, TypeError):
@@ -118,7 +118,7 @@ def _attachments(msg: EmailMessage, mail_meta: dict[str, object]) -> tuple[list[
         mime = part.get_content_type()
         if mime == "message/rfc822":  # a forwarded mail: its bytes parse as a mail of their own
             inner = part.get_payload()
-            data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+            data = inner[0].as_bytes() if isinstance(inner, list) and inner and isinstance(inner[0], Message) else b""
             name = name if part.get_filename() else f"forwarded-{index}.eml"
         else:
             payload = part.get_payload(decode=True)

@@ -97,6 +97,13 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
     downloads_root = Path(tempfile.mkdtemp(prefix="summariser-web-"))
     folders: dict[str, Path] = {}  # each session's latest download folder
     hints = mode_hints()
+    # The page offers the three modes; a server set to 'auto' shows the one its model is given.
+    default_mode = settings.brief.bluf_mode
+    if default_mode not in hints:
+        from ..backends.base import get_backend
+        from ..backends.capability import resolve_brief
+
+        default_mode = resolve_brief(settings.brief, get_backend(settings.model)).bluf_mode
 
     def session(request: Any) -> str:
         return getattr(request, "session_hash", None) or "anonymous"
@@ -148,8 +155,8 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                 now = time.perf_counter()
                 update: dict[Any, Any] = {}
                 for box, value in ((live_box, live_text(status, mode)), (notes_box, notes_html(status.notes))):
-                    if shown.get(box.elem_id) != value:
-                        shown[box.elem_id] = value
+                    if shown.get(str(box.elem_id)) != value:
+                        shown[str(box.elem_id)] = value
                         update[box] = gr.update(value=value, visible=bool(value)) if box is notes_box else value
                 if update or now - last_draw >= 0.5:  # the elapsed time moves even when nothing else does
                     update[progress_box] = progress_html(status, mode, now)
@@ -182,7 +189,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                     files_box: gr.update(value=old_files, label="Downloads of the previous brief",
                                          visible=bool(old_files))}
         compare = bool(reference and reference.strip()) and len(briefs) == 1
-        scores = rouge_scores(briefs[0].bluf, reference) if compare else None
+        scores = rouge_scores(briefs[0].bluf, reference) if compare and reference else None
         html = results_html(status.outcomes, scores)
         folder = downloads_root / f"{key}-{time.time_ns()}"
         paths = [str(p) for p in write_downloads(briefs, folder)]
@@ -244,7 +251,7 @@ def build_app(settings: Settings, models: list[str] | None = None) -> Any:
                         )
                     with gr.Accordion("Settings", open=False, elem_id="settings"):
                         mode_in = gr.Radio([(label, key) for key, label in hints.items()],
-                                           value=settings.brief.bluf_mode, label="How the bottom line is written",
+                                           value=default_mode, label="How the bottom line is written",
                                            elem_id="mode")
                         model_in = gr.Dropdown(choices, value=choices[0], label="Model")
                         chunk_in = gr.Number(value=0, precision=0, minimum=0, label="Passage length in tokens",

@@ -11,9 +11,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..evaluation.results import OURS, RunSummary, Stat, is_rouge_summary, rouge_key
+
+R1 = rouge_key("rouge1")
+
 # Published systems shipped with the FRANK data (../shared/data/README.md), and our baselines.
 SYSTEMS = {
-    "summariser": "this tool's brief (its bottom line)",
+    OURS: "this tool's brief (its bottom line)",
     "lead-3": "the first three sentences (a baseline)",
     "lead-1": "the first sentence (a baseline)",
     "each-lead-1": "the first sentence of each document of a pile (a baseline)",
@@ -59,44 +63,48 @@ CAPTIONS = {
 }
 
 
-def _compare(ours: dict[str, float], other: dict[str, float]) -> str:
-    diff = ours["mean"] - other["mean"]
+def _compare(ours: Stat, other: Stat) -> str:
+    diff = ours.mean - other.mean
     word = "about the same" if abs(diff) < 1 else ("higher" if diff > 0 else "lower")
-    overlap = "overlap" if ours["low"] <= other["high"] and other["low"] <= ours["high"] else "do not overlap"
+    overlap = "overlap" if ours.low <= other.high and other.low <= ours.high else "do not overlap"
     return f"ours is {word} ({diff:+.1f} points; the 95% intervals {overlap})"
 
 
-def plain_summary(summary: dict[str, Any]) -> str:
+def plain_summary(data: dict[str, Any]) -> str:
     """A few lines a newcomer can read, from one run's summary.json (HTML)."""
-    systems = summary.get("systems", {})
-    ours = systems.get("summariser", {}).get("rouge1_f")
-    about = escape(str(summary.get("description", "")).rstrip(". "))
-    suite = escape(str(summary.get("suite", "")))
-    if not ours:  # a suite scored otherwise (actors, judgments): say what it is; its table says the rest
+    about = escape(str(data.get("description", "")).rstrip(". "))
+    suite = escape(str(data.get("suite", "")))
+    summary = RunSummary.model_validate(data) if is_rouge_summary(data) else None
+    scores = summary.ours() if summary else None
+    ours = scores.get(R1) if scores else None
+    if summary is None or scores is None or ours is None:
+        # A suite scored otherwise (actors, judgments): say what it is; its table says the rest.
         return f"<h3>{suite}</h3><p>{about}. Its scores are in the table of that name below.</p>" if about else ""
-    n = summary.get("scored_documents", summary.get("documents", "?"))
+    systems = summary.systems
     items = [
-        f"Our brief's bottom line scores ROUGE-1 <strong>{ours['mean']:.1f}</strong> out of 100 "
-        f"(95% interval {ours['low']:.1f} to {ours['high']:.1f})."
+        f"Our brief's bottom line scores ROUGE-1 <strong>{ours.mean:.1f}</strong> out of 100 "
+        f"(95% interval {ours.low:.1f} to {ours.high:.1f})."
     ]
-    lead = next((s for s in ("lead-3", "lead-1") if s in systems and "rouge1_f" in systems[s]), None)
+    lead = next((s for s in ("lead-3", "lead-1") if s in systems and systems[s].get(R1)), None)
     if lead:
-        other = systems[lead]["rouge1_f"]
-        items.append(f"Simply taking {SYSTEMS[lead].split(' (')[0]} ({lead}) scores {other['mean']:.1f}: "
+        other = systems[lead].get(R1)
+        assert other is not None
+        items.append(f"Simply taking {SYSTEMS[lead].split(' (')[0]} ({lead}) scores {other.mean:.1f}: "
                      f"{_compare(ours, other)}.")
-    published = [s for s in systems if s != "summariser" and "lead-" not in s and not s.startswith("centrality-")]
-    scored = [s for s in published if "rouge1_f" in systems[s]]
+    published = [s for s in systems if s != OURS and "lead-" not in s and not s.startswith("centrality-")]
+    scored = [s for s in published if systems[s].get(R1)]
     if scored:
-        best = max(scored, key=lambda s: systems[s]["rouge1_f"]["mean"])
-        other = systems[best]["rouge1_f"]
+        best = max(scored, key=lambda s: systems[s].mean(R1))
+        other = systems[best].get(R1)
+        assert other is not None
         items.append(f"The best published system, {escape(best)} ({SYSTEMS.get(best, 'a neural summariser')}), "
-                     f"scores {other['mean']:.1f}: {_compare(ours, other)}.")
-    ep = systems.get("summariser", {}).get("entity_precision")
+                     f"scores {other.mean:.1f}: {_compare(ours, other)}.")
+    ep = scores.get("entity_precision")
     if ep:
-        items.append(f"{100 * ep['mean']:.0f}% of the named things (people, places, dates...) in our bottom lines "
+        items.append(f"{100 * ep.mean:.0f}% of the named things (people, places, dates...) in our bottom lines "
                      "appear in the source document.")
     lis = "".join(f"<li>{item}</li>" for item in items)
-    return f"<h3>{suite}: {n} briefs scored</h3><p>{about}.</p><ul>{lis}</ul>"
+    return f"<h3>{suite}: {summary.scored_documents} briefs scored</h3><p>{about}.</p><ul>{lis}</ul>"
 
 
 def evaluation_intro(results: Path) -> str:

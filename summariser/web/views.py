@@ -42,7 +42,9 @@ def stage_name(status: Status, mode: str) -> str:
         name = STAGES.get(status.state, "")
         return name if isinstance(name, str) else ""
     entry = STAGES.get(status.stage or "split", STAGES["split"])
-    return entry.get(mode, entry["extract"]) if isinstance(entry, dict) else entry
+    if isinstance(entry, dict):
+        return str(entry.get(mode, entry["extract"]))
+    return str(entry)
 
 
 def clock(seconds: float) -> str:
@@ -199,7 +201,7 @@ def actors_html(brief: Brief, anchors: Anchors) -> str:
 
 def _actor_names(brief: Brief) -> dict[str, str]:
     """Names to mark in the source, with their type; a person's surname alone counts too."""
-    names = {a.name: a.type for a in brief.key_actors}
+    names: dict[str, str] = {a.name: a.type for a in brief.key_actors}
     for name, kind in list(names.items()):
         last = name.split()[-1]
         if kind == "person" and len(name.split()) > 1 and last not in names:
