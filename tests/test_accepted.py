@@ -13,7 +13,7 @@ import pytest
 
 from summariser.config import load_settings
 from summariser.load import Document
-from summariser.pipeline import Progress, Summariser
+from summariser.pipeline import ProgressEvent, Summariser
 
 from .conftest import SEED
 from .fakes import FakeBackend, document_of
@@ -150,7 +150,7 @@ def test_a_role_not_in_the_evidence_sentence_is_not_used():
 )
 def test_progress_counts_every_model_call_exactly(brief, chunking):
     fake = FakeBackend(default=first_sentence)
-    events: list[Progress] = []
+    events: list[ProgressEvent] = []
     settings = load_settings(brief=brief, chunking=chunking, model={"batch_size": 2})
     Summariser(settings, backend=fake).brief(seed(), progress=events.append)
     steps = [e for e in events if e.stage in ("summarise", "merge", "details") and e.detail.endswith("prompt(s)")]

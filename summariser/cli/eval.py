@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..evaluation.results import OURS
 from .app import app
 from .options import (
     ModelOptions,
@@ -131,7 +132,7 @@ def report(run: Path = typer.Argument(..., help="Run folder to rebuild the repor
 def compare(
     run_a: Path = typer.Argument(..., help="Run folder A (the baseline)."),
     run_b: Path = typer.Argument(..., help="Run folder B (the change)."),
-    system: str = typer.Option("summariser", "--system", help="Which system's scores to compare."),
+    system: str = typer.Option(OURS, "--system", help="Which system's scores to compare."),
     system_b: Optional[str] = typer.Option(None, "--system-b", help="System in run B (default: same as --system)."),
 ) -> None:
     """Paired bootstrap of B - A on the documents both runs scored: is the difference significant?"""

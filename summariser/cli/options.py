@@ -203,7 +203,7 @@ ParseTimeoutOpt = typer.Option(
 )
 MaxMbOpt = typer.Option(
     None, "--max-mb", min=0.001, rich_help_panel=INPUT_PANEL,
-    help="Largest file, JSONL line or standard input read, in MB (default 16).",
+    help="Largest file, JSONL line or standard input read, in MiB (default 16).",
 )
 
 
