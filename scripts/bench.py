@@ -43,7 +43,7 @@ SUMMARY_PROMPT = "Summarise this article in three sentences.\n\n{text}"
 PEER_MAX_TOKENS = 128
 DECODE_TOKENS = 128
 MODES = [("extract", "extract (default here): the model writes only some actor roles"),
-         ("compress", "compress: the model shortens the 3 most salient sentences"),
+         ("compress", "compress: the model shortens each BLUF sentence (the salient ones, about 75 words)"),
          ("abstract", "abstract: the model summarises each chunk, then merges (map-reduce)")]
 BACKENDS = [("hf", "hf"), ("llamacpp", "llamacpp"), ("openai", "openai → llama.cpp server")]
 

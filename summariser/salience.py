@@ -226,6 +226,8 @@ def select_bluf(
     for d, (budget_words, cap) in allowance.items():
         unique: list[Sentence] = []
         for s in per_doc[d]:
+            if len(unique) >= max(1, cap):
+                break  # `_closest` looks no further: comparing every sentence was quadratic on long texts
             if not any(overlap(s.text, c.text) > weights.redundant for c in unique + chosen):
                 unique.append(s)
         chosen += _closest(unique, budget_words, max(1, cap))
