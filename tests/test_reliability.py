@@ -86,7 +86,12 @@ def test_killed_batch_resumes_with_every_brief_exactly_once(tmp_path, tiny_model
     _corpus(folder, 8, seed_text)
     cmd = [sys.executable, "-m", "summariser", "run", str(folder), "--out", str(out), "--format", "both",
            "--model", str(tiny_model_dir), "--max-new-tokens", "8", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    # A signal ignored by this process stays ignored in its children. In full test runs (CI) something
+    # earlier leaves SIGINT ignored in pytest's process, and the child then never sees it (reproduced
+    # by ignoring SIGINT before starting pytest). A user's terminal delivers Ctrl+C with the default
+    # disposition: start the child so.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and len(list(out.glob("*.json"))) < 2:
         time.sleep(0.05)
