@@ -54,7 +54,7 @@ _HEDGE = re.compile(
     re.I,
 )
 _FUTURE = re.compile(
-    r"\b(?:will|won't|shall|would|going to|(?:is|are|was|were) (?:set|due|expected|likely|unlikely|poised|"
+    r"\b(?:will|won't|shall|would(?!-)|going to|(?:is|are|was|were) (?:set|due|expected|likely|unlikely|poised|"
     r"scheduled|slated|about) to|expects?|expected|forecasts?|predicts?|projected|next (?:week|month|year)|"
     r"upcoming|in the (?:coming|next)|could|may|might|threaten(?:s|ed)? to|plans? to|planned|aims? to|"
     r"intends? to|vow(?:s|ed)? to|pledged? to|promised? to)\b",
@@ -215,6 +215,26 @@ def resolve_speaker(pronoun: str, previous: Sequence[Sentence]) -> str | None:
     return None
 
 
+# 'X vowed to ...': a speech verb that commits its speaker to an act states an intention.
+_COMMITS = re.compile(r"\b(?:vow|pledg|promis|threaten)(?:s|ed|es|ing)?\s+to\b", re.I)
+
+
+def _intends(clause: str) -> bool:
+    """An intention word used as a verb ('plans to', 'vowed', 'is to'), not as a modifier: the
+    'most-wanted Iraqis' or 'the planned route' intend nothing."""
+    found = list(_INTENTION.finditer(clause))
+    if not found:
+        return False
+    doc = parse(clause)
+    for m in found:
+        if re.match(r"(?:in order|so as|so that)", m.group(0), re.I):
+            return True
+        token = doc.char_span(m.start(), m.start() + len(m.group(0).split()[0]), alignment_mode="expand")
+        if token is not None and token.root.pos_ in ("VERB", "AUX", "ADJ") and token.root.dep_ not in ("amod", "compound", "nmod"):
+            return True
+    return False
+
+
 def read(sentence: str, previous: Sequence[Sentence] = ()) -> Reading:
     """The `Reading` of one source sentence (kind, basis, claim, speaker).
 
@@ -235,7 +255,7 @@ def read(sentence: str, previous: Sequence[Sentence] = ()) -> Reading:
         basis = "stated"
     kind: JudgmentKind | None
     head = main_clause(claim)
-    if _INTENTION.search(head):
+    if _intends(head) or (speaker and _COMMITS.search(sentence)):
         kind = "intention"
     elif _FUTURE.search(head):
         kind = "prediction"

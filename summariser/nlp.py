@@ -149,8 +149,17 @@ def analyse(
                     if e.start_char >= lo and e.end_char <= hi and (span := _trimmed(e))
                 )
                 subject = _main_subject(sent, lo, hi)
-                sentences.append(Sentence(index, piece, ents, doc_index, kind_of(piece, heading), section, subject))
+                kind = kind_of(piece, heading)
+                if kind == "statement" and not any(
+                    t.tag_ in _FINITE for t in sent if lo <= t.idx < hi
+                ):  # 'Giving some lip -- like Kylie Jenner.': no finite verb, so no statement
+                    kind = "fragment"
+                sentences.append(Sentence(index, piece, ents, doc_index, kind, section, subject))
     return sentences
+
+
+# Penn tags of finite verbs (and modals): a statement has one.
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 @lru_cache(maxsize=1024)

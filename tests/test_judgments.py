@@ -132,3 +132,19 @@ def test_bigram_support_catches_new_relations():
     src = "The drills took place in the Lachin region under an agreement with the Republic of Turkey."
     assert bigram_support("The drills took place in the Lachin region.", src) == 1.0
     assert bigram_support("The drills took place in the region of Turkey.", src) < 0.75
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("He was ranked sixth on the US military's list of the 55 most-wanted Iraqis.", None),
+        ("He was the King of Clubs in the pack of cards the US issued of wanted members of the regime.", None),
+        ("The magazine is designed to recruit and radicalise would-be jihadists.", None),
+        ("Iran vowed to retaliate against the strike.", "intention"),
+        ("She is determined to win the seat.", "intention"),
+        ("Troops were sent in order to protect civilians.", "intention"),
+    ],
+)
+def test_intention_words_count_only_as_verbs(sentence, kind):
+    # 'wanted' as a modifier and 'would-be' intend and predict nothing.
+    assert read(sentence).kind == kind

@@ -105,3 +105,12 @@ def test_entities_stay_with_their_piece_of_a_run_on():
 )
 def test_direct_quotes(text, quoted):
     assert is_direct_quote(text) is quoted
+
+
+def test_a_sentence_without_a_finite_verb_is_a_fragment():
+    from summariser.nlp import analyse
+
+    kinds = [s.kind for s in analyse(
+        "Living under ISIS. And giving some lip -- like Kylie Jenner. Police said a man was arrested on Monday."
+    )]
+    assert kinds == ["fragment", "fragment", "statement"]
