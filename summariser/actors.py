@@ -31,11 +31,10 @@ from functools import lru_cache
 
 from .config import ActorConfig
 from .nlp import Entity, Sentence, parse
-from .roles import action_role, is_person_title, syntactic_role
+from .roles import LEADING_ARTICLE, action_role, is_person_title, syntactic_role
 from .structure import is_story
 
 LABEL_TO_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "state or place"}
-_LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lord|Lady|Prof|Professor)\.?\s+(?=[A-Z])")
 _FORMAL = re.compile(
     r"^(?:(?:Islamic |People's |Federal |Democratic |Socialist |United )*Republic|Kingdom|State|Federation|"
@@ -122,7 +121,7 @@ class _Mentions:
 
 
 def _clean(name: str) -> str:
-    name = _LEADING.sub("", name.strip())
+    name = LEADING_ARTICLE.sub("", name.strip())
     name = re.sub(r"['’]s$", "", name)
     return name.strip(" .,;:\"'()[]")
 

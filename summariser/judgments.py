@@ -339,16 +339,7 @@ def pick_judgments(
     `ranked` is best first; `skip` leaves out what the brief already says (the BLUF's sentences);
     `context` (the document's sentences in order) names pronoun speakers.
     """
-    chosen: list[tuple[Sentence, Reading]] = []
-    for s in ranked:
-        if len(chosen) >= k:
-            break
-        if s.kind != "statement" or skip(s) or any(overlap(s.text, c.text) > redundant for c, _ in chosen):
-            continue
-        reading = read(s.text, _previous(s, context))
-        if reading.kind is not None:
-            chosen.append((s, reading))
-    return chosen
+    return _pick(ranked, skip, k, redundant, context, lambda reading: reading.kind is not None)
 
 
 def pick_implications(
@@ -363,6 +354,19 @@ def pick_implications(
     None when the source states none: an implication needs a forward-looking basis, so the slot is
     left empty ("none stated") rather than filled with a description.
     """
+    return _pick(ranked, skip, k, redundant, context, lambda reading: reading.kind in ("prediction", "intention"))
+
+
+def _pick(
+    ranked: Sequence[Sentence],
+    skip: Callable[[Sentence], bool],
+    k: int,
+    redundant: float,
+    context: Sequence[Sentence],
+    wanted: Callable[[Reading], bool],
+) -> list[tuple[Sentence, Reading]]:
+    """The first `k` statements of `ranked` whose reading is `wanted`, skipping what `skip` says and
+    what repeats a sentence already chosen."""
     chosen: list[tuple[Sentence, Reading]] = []
     for s in ranked:
         if len(chosen) >= k:
@@ -370,7 +374,7 @@ def pick_implications(
         if s.kind != "statement" or skip(s) or any(overlap(s.text, c.text) > redundant for c, _ in chosen):
             continue
         reading = read(s.text, _previous(s, context))
-        if reading.kind in ("prediction", "intention"):
+        if wanted(reading):
             chosen.append((s, reading))
     return chosen
 

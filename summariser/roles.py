@@ -114,7 +114,8 @@ def syntactic_role(name: str, sentence: str) -> str | None:
 _ACTION_DEPS = frozenset({"dobj", "prep", "prt", "attr", "acomp", "agent", "xcomp", "dative", "oprd"})
 
 
-_LEADING_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
+# A leading article, dropped before names and roles are compared ("the United Nations").
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 def names_only(role: str, name: str, sentence: str) -> bool:
@@ -123,8 +124,8 @@ def names_only(role: str, name: str, sentence: str) -> bool:
     A role describes; a name does not, and one that contains the actor's own name is circular."""
     if name.lower() in role.lower():
         return True
-    entities = {_LEADING_DET.sub("", e.text).lower() for e in parse(sentence).ents} | {name.lower()}
-    parts = [_LEADING_DET.sub("", p.strip()).lower() for p in re.split(r",|\band\b|&", role)]
+    entities = {LEADING_ARTICLE.sub("", e.text).lower() for e in parse(sentence).ents} | {name.lower()}
+    parts = [LEADING_ARTICLE.sub("", p.strip()).lower() for p in re.split(r",|\band\b|&", role)]
     return all(not p or p in entities for p in parts)
 
 

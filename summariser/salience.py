@@ -224,13 +224,14 @@ def select_bluf(
         allowance = {d: (b, max(1, max_sentences * b // max(words, 1))) for d, b in zip(docs, budget) if b > 0}
     chosen: list[Sentence] = []
     for d, (budget_words, cap) in allowance.items():
+        cap = max(1, cap)
         unique: list[Sentence] = []
         for s in per_doc[d]:
-            if len(unique) >= max(1, cap):
+            if len(unique) >= cap:
                 break  # `_closest` looks no further: comparing every sentence was quadratic on long texts
             if not any(overlap(s.text, c.text) > weights.redundant for c in unique + chosen):
                 unique.append(s)
-        chosen += _closest(unique, budget_words, max(1, cap))
+        chosen += _closest(unique, budget_words, cap)
     return sorted(chosen, key=lambda s: (s.doc, s.index))
 
 
